@@ -1,0 +1,130 @@
+package org.rnnlab.plot;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.rnnlab.eval.BinaryReport;
+import org.rnnlab.train.History;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** XChart charts of training and evaluation results, returned as images that a notebook cell shows inline. */
+public final class Plots {
+
+    private static final int W = 480;
+    private static final int H = 340;
+
+    private Plots() {
+    }
+
+    /** Training curves: loss (left) and the metric (right), training against validation, per epoch. */
+    public static BufferedImage history(History history) {
+        if (history == null || history.isEmpty()) {
+            return message("No training history yet: train the model first.");
+        }
+        double[] epochs = IntStream.rangeClosed(1, history.epochCount()).asDoubleStream().toArray();
+        XYChart loss = curves("Loss", "loss", history, "loss", epochs);
+        String metric = history.metricName();
+        if (metric == null) {
+            return image(loss);
+        }
+        return sideBySide(image(loss), image(curves(metric.substring(0, 1).toUpperCase() + metric.substring(1), metric, history, metric, epochs)));
+    }
+
+    private static XYChart curves(String title, String yTitle, History h, String key, double[] epochs) {
+        XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setXAxisDecimalPattern("#");
+        XYSeries s = c.addSeries("training", epochs, h.get(key));
+        s.setMarker(SeriesMarkers.CIRCLE);
+        if (h.keys().contains("val_" + key)) {
+            XYSeries v = c.addSeries("validation", epochs, h.get("val_" + key));
+            v.setMarker(SeriesMarkers.DIAMOND);
+        }
+        return c;
+    }
+
+    /** The confusion matrix of a binary classifier as a labelled heat map. */
+    public static BufferedImage confusionMatrix(BinaryReport report) {
+        if (report == null) {
+            return message("No evaluation yet: evaluate the model first.");
+        }
+        HeatMapChart c = new HeatMapChartBuilder().width(420).height(360).title("Confusion matrix")
+                .xAxisTitle("predicted").yAxisTitle("true").build();
+        style(c.getStyler());
+        c.getStyler().setShowValue(true);
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setRangeColors(new Color[]{new Color(0xEEF3FA), new Color(0x2B6CB0)});
+        c.getStyler().setValueFontColor(Color.BLACK);
+        int[][] m = report.confusionMatrix();
+        // XChart's heat map takes {x, y, value} triples with y growing upwards: put "negative" on top.
+        List<Number[]> cells = List.of(
+                new Number[]{0, 1, m[0][0]}, new Number[]{1, 1, m[0][1]},
+                new Number[]{0, 0, m[1][0]}, new Number[]{1, 0, m[1][1]});
+        c.addSeries("counts", List.of("negative", "positive"), List.of("positive", "negative"), cells);
+        return image(c);
+    }
+
+    /** An image holding one line of text: what a plot shows when there is nothing to plot yet. */
+    public static BufferedImage message(String text) {
+        BufferedImage img = new BufferedImage(W, 60, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(new Color(0xFFF8E1));
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(new Color(0x8A6D3B));
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        g.drawString("⚠ " + text, 12, 35);
+        g.dispose();
+        return img;
+    }
+
+    /** Renders any XChart chart to an image. */
+    public static BufferedImage image(Chart<?, ?> chart) {
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /** Puts images next to each other on a white background. */
+    public static BufferedImage sideBySide(BufferedImage... images) {
+        int w = 0;
+        int h = 0;
+        for (BufferedImage i : images) {
+            w += i.getWidth();
+            h = Math.max(h, i.getHeight());
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        int x = 0;
+        for (BufferedImage i : images) {
+            g.drawImage(i, x, 0, null);
+            x += i.getWidth();
+        }
+        g.dispose();
+        return out;
+    }
+
+    private static void style(Styler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderVisible(false);
+        s.setChartTitleBoxVisible(false);
+        s.setLegendBorderColor(Color.LIGHT_GRAY);
+        s.setAntiAlias(true);
+    }
+}

@@ -1,0 +1,137 @@
+package org.rnnlab.train;
+
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keras' {@code model.summary()} for a DL4J network: each layer's name, type, output shape and
+ * parameter count, and the totals. Shapes are DL4J's: recurrent outputs are (batch, features, time).
+ */
+public record ModelSummary(List<Row> rows, long totalParams, long trainableParams) {
+
+    /** One layer of the summary. */
+    public record Row(String name, String type, String outputShape, long params) {
+    }
+
+    /** Copies the rows. */
+    public ModelSummary {
+        rows = List.copyOf(rows);
+    }
+
+    /** Summarises a network; output shapes are worked out from the first layer's input (an embedding's {@code inputLength} gives the time steps). */
+    public static ModelSummary of(MultiLayerNetwork model) {
+        List<NeuralNetConfiguration> confs = model.getLayerWiseConfigurations().getConfs();
+        InputType type = firstInput(confs.get(0).getLayer());
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < confs.size(); i++) {
+            var layer = confs.get(i).getLayer();
+            InputPreProcessor pre = model.getLayerWiseConfigurations().getInputPreProcess(i);
+            if (type != null && pre != null) {
+                type = pre.getOutputType(type);
+            }
+            try {
+                type = type == null ? null : layer.getOutputType(i, type);
+            } catch (RuntimeException e) {
+                type = null;
+            }
+            String name = layer.getLayerName() != null ? layer.getLayerName() : "layer" + i;
+            rows.add(new Row(name, typeName(layer), shape(type), model.getLayer(i).numParams()));
+        }
+        long total = rows.stream().mapToLong(Row::params).sum();
+        return new ModelSummary(rows, total, total);
+    }
+
+    /** Parameters of one layer, by position from 0. */
+    public long params(int layer) {
+        return rows.get(layer).params();
+    }
+
+    private static InputType firstInput(org.deeplearning4j.nn.conf.layers.Layer first) {
+        if (first instanceof EmbeddingSequenceLayer e) {
+            return InputType.recurrent(1, e.getInputLength());
+        }
+        if (first instanceof EmbeddingLayer) {
+            return InputType.feedForward(1);
+        }
+        org.deeplearning4j.nn.conf.layers.Layer inner = first;
+        while (inner instanceof BaseWrapperLayer w) {
+            inner = w.getUnderlying();
+        }
+        if (inner instanceof Bidirectional b) {
+            inner = b.getFwd();
+        }
+        if (inner instanceof BaseRecurrentLayer r) {
+            return InputType.recurrent(r.getNIn());
+        }
+        if (inner instanceof FeedForwardLayer f) {
+            return InputType.feedForward(f.getNIn());
+        }
+        return null;
+    }
+
+    private static String typeName(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        if (layer instanceof BaseWrapperLayer w) {
+            return layer.getClass().getSimpleName() + "(" + typeName(w.getUnderlying()) + ")";
+        }
+        if (layer instanceof Bidirectional b) {
+            return "Bidirectional(" + typeName(b.getFwd()) + ")";
+        }
+        return layer.getClass().getSimpleName();
+    }
+
+    private static String shape(InputType t) {
+        if (t == null) {
+            return "?";
+        }
+        return switch (t.getType()) {
+            case FF -> "(None, " + ((InputType.InputTypeFeedForward) t).getSize() + ")";
+            case RNN -> {
+                InputType.InputTypeRecurrent r = (InputType.InputTypeRecurrent) t;
+                yield "(None, " + r.getSize() + ", " + (r.getTimeSeriesLength() > 0 ? r.getTimeSeriesLength() : "None") + ")";
+            }
+            default -> t.toString();
+        };
+    }
+
+    @Override
+    public String toString() {
+        int w1 = Math.max(28, rows.stream().mapToInt(r -> r.name().length() + r.type().length() + 3).max().orElse(0) + 2);
+        int w2 = Math.max(20, rows.stream().mapToInt(r -> r.outputShape().length()).max().orElse(0) + 2);
+        String rule = "_".repeat(w1 + w2 + 12);
+        StringBuilder sb = new StringBuilder();
+        sb.append(rule).append('\n');
+        sb.append(String.format("%-" + w1 + "s%-" + w2 + "s%12s%n", "Layer (type)", "Output Shape", "Param #"));
+        sb.append("=".repeat(rule.length())).append('\n');
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            sb.append(String.format("%-" + w1 + "s%-" + w2 + "s%,12d%n", r.name() + " (" + r.type() + ")", r.outputShape(), r.params()));
+            sb.append(i == rows.size() - 1 ? "=".repeat(rule.length()) : rule).append('\n');
+        }
+        sb.append(String.format("Total params: %,d%n", totalParams));
+        sb.append(String.format("Trainable params: %,d%n", trainableParams));
+        sb.append(String.format("Non-trainable params: %,d%n", totalParams - trainableParams));
+        sb.append(rule).append('\n');
+        sb.append("Shapes are DL4J's: (batch, features, time) for sequences; Keras writes (batch, time, features).\n");
+        return sb.toString();
+    }
+
+    /** Prints the summary of {@code model}, or a hint if there is no model yet. */
+    public static void print(MultiLayerNetwork model) {
+        if (model == null) {
+            System.out.println("⚠ There is no model yet: build it in the \"Code it!\" cell above and run that cell first.");
+            return;
+        }
+        System.out.print(of(model));
+    }
+}

@@ -1,0 +1,247 @@
+package org.rnnlab.train;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnnlab.Mode;
+import org.rnnlab.data.SequenceDataset;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a network the way Keras' {@code model.fit} does and prints what Keras prints: a progress
+ * bar per epoch, then loss, metric, validation loss and validation metric.
+ *
+ * <pre>{@code
+ * History history = Trainer.of(model).epochs(10).batchSize(128).validationSplit(0.2).fit(xTrain, yTrain);
+ * }</pre>
+ *
+ * The training loss and metric of an epoch are averages over its batches, measured on each batch's
+ * forward pass before the update (dropout active), as in Keras; validation runs in inference mode
+ * after the epoch. In quick mode the number of epochs is capped (see {@link Mode}) and the output says so.
+ */
+public final class Trainer {
+
+    private final MultiLayerNetwork model;
+    private int epochs = 1;
+    private int batchSize = 32;
+    private double validationSplit;
+    private Long shuffleSeed = 42L;
+    private Mode mode = Mode.current();
+    private PrintStream out = System.out;
+
+    private Trainer(MultiLayerNetwork model) {
+        this.model = model;
+    }
+
+    /** A trainer for {@code model} with Keras' defaults: 1 epoch, batch 32, no validation, shuffled each epoch. */
+    public static Trainer of(MultiLayerNetwork model) {
+        return new Trainer(model);
+    }
+
+    /** Epochs to train (capped in quick mode). */
+    public Trainer epochs(int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1, was " + epochs);
+        }
+        this.epochs = epochs;
+        return this;
+    }
+
+    /** Samples per gradient update. */
+    public Trainer batchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, was " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /** Fraction of the training data, taken from its end before shuffling, held out for validation (Keras' {@code validation_split}). */
+    public Trainer validationSplit(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validationSplit must be at least 0 and below 1, was " + fraction);
+        }
+        this.validationSplit = fraction;
+        return this;
+    }
+
+    /** Seed of the per-epoch shuffle of the training samples; null trains in the given order. */
+    public Trainer shuffleSeed(Long seed) {
+        this.shuffleSeed = seed;
+        return this;
+    }
+
+    /** Overrides the mode read from the environment. */
+    public Trainer mode(Mode mode) {
+        this.mode = mode;
+        return this;
+    }
+
+    /** Where progress goes (standard output by default). */
+    public Trainer output(PrintStream out) {
+        this.out = out;
+        return this;
+    }
+
+    /** Trains on padded token sequences and their labels. */
+    public History fit(int[][] x, int[] y) {
+        if (model == null) {
+            return noModel();
+        }
+        return fit(SequenceDataset.of(x, y));
+    }
+
+    /** Trains on a dataset, holding out the validation split if one was set. */
+    public History fit(SequenceDataset data) {
+        if (model == null) {
+            return noModel();
+        }
+        SequenceDataset train = data;
+        SequenceDataset validation = null;
+        if (validationSplit > 0) {
+            SequenceDataset.Split split = data.split(validationSplit);
+            train = split.train();
+            validation = split.validation();
+        }
+        return fit(train, validation);
+    }
+
+    /** Trains on {@code train}, validating on {@code validation} (may be null) after every epoch. */
+    public History fit(SequenceDataset train, SequenceDataset validation) {
+        if (model == null) {
+            return noModel();
+        }
+        int run = mode.epochs(epochs);
+        if (run < epochs) {
+            out.printf("Quick mode: training %d of the %d epochs on a small sample (%s=full runs the exercise's settings).%n",
+                    run, epochs, Mode.ENV);
+        }
+        OutputKind kind = OutputKind.of(model);
+        String metric = kind.metric;
+        out.printf("Train on %,d samples%s%n", train.size(),
+                validation == null ? "" : String.format(", validate on %,d samples", validation.size()));
+        DataSetIterator it = train.iterator(batchSize, shuffleSeed);
+        int steps = (train.size() + batchSize - 1) / batchSize;
+        OutputCapture capture = new OutputCapture();
+        model.addListeners(capture);
+        List<Map<String, Double>> epochsDone = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        try {
+            for (int e = 1; e <= run; e++) {
+                out.printf("Epoch %d/%d%n", e, run);
+                long start = System.nanoTime();
+                ProgressBar bar = new ProgressBar(out, steps);
+                it.reset();
+                double lossSum = 0;
+                double metricSum = 0;
+                int seen = 0;
+                int step = 0;
+                while (it.hasNext()) {
+                    DataSet batch = it.next();
+                    int n = batch.numExamples();
+                    capture.clear();
+                    model.fit(batch);
+                    lossSum += model.score() * n;
+                    if (metric != null) {
+                        float[] p = capture.outputs();
+                        if (p == null) {
+                            p = model.output(batch.getFeatures(), false).castTo(DataType.FLOAT).dup('c').data().asFloat();
+                        }
+                        float[] y = batch.getLabels().castTo(DataType.FLOAT).dup('c').data().asFloat();
+                        metricSum += kind.metric(p, y, (int) batch.getLabels().size(1)) * n;
+                    }
+                    seen += n;
+                    step++;
+                    bar.update(step, running(lossSum / seen, metric, metricSum / seen));
+                }
+                Map<String, Double> m = running(lossSum / seen, metric, metricSum / seen);
+                if (validation != null) {
+                    float[] p = Predictor.predict(model, validation);
+                    m.put("val_loss", kind == OutputKind.OTHER ? scoreOf(validation) : kind.loss(p, validation.labels(), validation.labelWidth()));
+                    if (metric != null) {
+                        m.put("val_" + metric, kind.metric(p, validation.labels(), validation.labelWidth()));
+                    }
+                }
+                double secs = (System.nanoTime() - start) / 1e9;
+                bar.finish(m);
+                epochsDone.add(m);
+                seconds.add(secs);
+            }
+        } finally {
+            model.getListeners().remove(capture);
+        }
+        History h = new History(epochsDone, seconds, epochs, mode);
+        out.printf("Trained %d epoch%s in %.1f s.%n", h.epochCount(), h.epochCount() == 1 ? "" : "s", h.totalSeconds());
+        return h;
+    }
+
+    private double scoreOf(SequenceDataset data) {
+        int[] all = java.util.stream.IntStream.range(0, data.size()).toArray();
+        return model.score(new DataSet(data.featuresOf(all), data.labelsOf(all)), false);
+    }
+
+    private static Map<String, Double> running(double loss, String metric, double metricValue) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", loss);
+        if (metric != null) {
+            m.put(metric, metricValue);
+        }
+        return m;
+    }
+
+    private History noModel() {
+        out.println("⚠ There is no model to train yet: build it in the \"Code it!\" cell above, run that cell, then run this one again.");
+        return History.empty(mode);
+    }
+
+    /**
+     * Recovers the network's output on the training forward pass, so the metric costs no second
+     * pass: DL4J hands listeners the input of the output layer, and for a dense output layer the
+     * output is one small matrix product away.
+     */
+    private static final class OutputCapture extends BaseTrainingListener {
+        private float[] outputs;
+
+        void clear() {
+            outputs = null;
+        }
+
+        float[] outputs() {
+            return outputs;
+        }
+
+        @Override
+        public void onForwardPass(Model model, List<INDArray> activations) {
+            if (!(model instanceof MultiLayerNetwork net) || activations.isEmpty()) {
+                return;
+            }
+            Layer last = net.getOutputLayer();
+            INDArray x = activations.get(activations.size() - 1);
+            if (!(last instanceof OutputLayer out) || x.rank() != 2 || activations.size() != net.getnLayers()) {
+                return;
+            }
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                INDArray w = out.getParam("W");
+                INDArray z = x.castTo(w.dataType()).mmul(w);
+                if (out.hasBias()) {
+                    z.addiRowVector(out.getParam("b"));
+                }
+                INDArray p = out.layerConf().getActivationFn().getActivation(z, false);
+                outputs = p.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            }
+        }
+    }
+}
