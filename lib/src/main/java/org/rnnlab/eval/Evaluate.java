@@ -20,14 +20,18 @@ public final class Evaluate {
         return r;
     }
 
-    /** Predicted probabilities of the positive class for padded sequences. */
+    /** Predicted probabilities of the positive class for padded sequences (empty, with a hint, if there is no model). */
     public static double[] predictProba(MultiLayerNetwork model, int[][] x) {
+        if (model == null) {
+            System.out.println("⚠ There is no model to predict with yet: build and train it in the cells above first.");
+            return new double[0];
+        }
         return Predictor.predict(model, x);
     }
 
     /** Predicted classes (1 where the probability is above 0.5), like Keras' {@code predict_classes}. */
     public static int[] predictClasses(MultiLayerNetwork model, int[][] x) {
-        double[] p = Predictor.predict(model, x);
+        double[] p = predictProba(model, x);
         int[] c = new int[p.length];
         for (int i = 0; i < p.length; i++) {
             c[i] = p[i] > 0.5 ? 1 : 0;

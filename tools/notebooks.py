@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Notebook tooling for ./lab: headless execution, and exercise notebooks generated from solutions.
+
+  notebooks.py execute --out DIR NB...   run each notebook through its kernel; write the executed
+                                         notebook and an HTML rendering to DIR; one line per notebook;
+                                         exit 1 if any cell failed or wrote to stderr
+  notebooks.py student NB...             write notebooks/exercises/<name> from notebooks/solutions/<name>
+  notebooks.py check NB...               exit 1 if a committed exercise differs from what `student` writes
+
+In a solution's code cell, the lines between `// BEGIN SOLUTION: <instruction>` and
+`// END SOLUTION` are what the learner writes; the exercise shows `// Code it! <instruction>` there.
+"""
+import argparse
+import copy
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+BEGIN = re.compile(r"^(\s*)// BEGIN SOLUTION(?::\s*(.*))?$")
+END = re.compile(r"^\s*// END SOLUTION\s*$")
+
+
+# --- exercise generation ----------------------------------------------------------------------
+def strip_solution(source, where):
+    """The cell source with each solution region replaced by a `Code it!` placeholder."""
+    out, inside = [], False
+    for n, line in enumerate(source.split("\n"), 1):
+        begin, end = BEGIN.match(line), END.match(line)
+        if begin:
+            if inside:
+                sys.exit(f"{where}, line {n}: BEGIN SOLUTION inside another solution region")
+            inside = True
+            indent, instruction = begin.group(1), (begin.group(2) or "write this step").strip()
+            out.append(f"{indent}// Code it! {instruction}")
+        elif end:
+            if not inside:
+                sys.exit(f"{where}, line {n}: END SOLUTION without BEGIN SOLUTION")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        sys.exit(f"{where}: BEGIN SOLUTION is never closed by END SOLUTION")
+    return "\n".join(out)
+
+
+def exercise_of(solution, name):
+    """The exercise notebook made from a solution notebook: solutions replaced, outputs cleared."""
+    nb = copy.deepcopy(solution)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            cell.source = strip_solution(cell.source, f"{name}, cell {i}")
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def exercise_path(solution_path):
+    p = Path(solution_path).resolve()
+    if p.parent.name != "solutions":
+        sys.exit(f"{solution_path}: solution notebooks live in notebooks/solutions/")
+    return p.parent.parent / "exercises" / p.name
+
+
+def serialize(nb):
+    return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def cmd_student(paths):
+    for path in paths:
+        target = exercise_path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(serialize(exercise_of(nbformat.read(path, as_version=4), path)), encoding="utf-8")
+        print(f"wrote {target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target}")
+    return 0
+
+
+def cmd_check(paths):
+    stale = []
+    for path in paths:
+        target = exercise_path(path)
+        want = serialize(exercise_of(nbformat.read(path, as_version=4), path))
+        if not target.exists() or target.read_text(encoding="utf-8") != want:
+            stale.append(target)
+    for t in stale:
+        print(f"stale: {t} differs from what its solution generates; run ./lab student", file=sys.stderr)
+    print(f"exercise notebooks: {len(paths) - len(stale)} passed, {len(stale)} failed")
+    return 1 if stale else 0
+
+
+# --- headless execution -----------------------------------------------------------------------
+def problems(nb):
+    """Error outputs and stderr text of an executed notebook, as (cell index, text) pairs."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                found.append((i, f"{out.ename}: {out.evalue}"))
+            elif out.output_type == "stream" and out.name == "stderr" and out.text.strip():
+                found.append((i, "stderr: " + out.text.strip().splitlines()[0]))
+    return found
+
+
+def apply_carriage_returns(text):
+    """What a terminal shows for text with carriage returns: each line keeps what follows its last \\r."""
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
+
+
+def coalesce_streams(nb):
+    """Merge consecutive stream outputs of a cell (the kernel sends printf in pieces) and apply \\r,
+    so a saved notebook shows each progress bar once, as the live notebook does."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
+                    and merged[-1].name == out.name:
+                merged[-1].text += out.text
+            else:
+                merged.append(out)
+        for out in merged:
+            if out.output_type == "stream":
+                out.text = apply_carriage_returns(out.text)
+        if "outputs" in cell:
+            cell.outputs = merged
+
+
+def execute_one(path, out_dir, timeout):
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, startup_timeout=300,
+                            kernel_name=nb.metadata.get("kernelspec", {}).get("name", "rnnlab"),
+                            resources={"metadata": {"path": str(Path(path).resolve().parent)}})
+    target = out_dir / Path(path).resolve().parent.name
+    target.mkdir(parents=True, exist_ok=True)
+    start = time.monotonic()
+    crash = None
+    # The kernel's own start-up chatter goes to a log beside the executed notebook.
+    with open(target / Path(path).with_suffix(".kernel.log").name, "w") as log:
+      try:
+        client.execute(stdout=log, stderr=log)
+      except CellExecutionError:
+        pass  # the error output is in the notebook and reported below
+      except (DeadKernelError, TimeoutError, RuntimeError) as e:
+        crash = f"{type(e).__name__}: {e}"
+    seconds = time.monotonic() - start
+    coalesce_streams(nb)
+    nbformat.write(nb, target / Path(path).name)
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    (target / Path(path).with_suffix(".html").name).write_text(html, encoding="utf-8")
+    found = problems(nb) + ([(-1, crash)] if crash else [])
+    return seconds, found
+
+
+def cmd_execute(paths, out, timeout):
+    out_dir = Path(out)
+    failed = 0
+    mode = os.environ.get("RNNLAB_MODE", "full")
+    print(f"Executing {len(paths)} notebook(s) in {mode} mode; results in {out_dir}", flush=True)
+    for path in paths:
+        seconds, found = execute_one(path, out_dir, timeout)
+        rel = "/".join(Path(path).resolve().parts[-2:])
+        print(f"{'ok  ' if not found else 'FAIL'}  {rel:<48} {seconds:7.1f} s", flush=True)
+        for cell, text in found[:5]:
+            print(f"        cell {cell}: {text[:300]}", flush=True)
+        failed += bool(found)
+    print(f"notebooks: {len(paths) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    ex = sub.add_parser("execute")
+    ex.add_argument("--out", required=True)
+    ex.add_argument("--timeout", type=int, default=int(os.environ.get("RNNLAB_CELL_TIMEOUT", "3600")))
+    ex.add_argument("notebooks", nargs="+")
+    sub.add_parser("student").add_argument("notebooks", nargs="+")
+    sub.add_parser("check").add_argument("notebooks", nargs="+")
+    args = ap.parse_args()
+    if args.cmd == "execute":
+        return cmd_execute(args.notebooks, args.out, args.timeout)
+    return {"student": cmd_student, "check": cmd_check}[args.cmd](args.notebooks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
