@@ -79,6 +79,52 @@ public final class Plots {
         return image(c);
     }
 
+    /**
+     * A forecast against the actual series, the classic picture of the airline exercise: the
+     * predictions for the training windows and for the test windows are drawn where they belong in
+     * time ({@code trainOffset} and {@code testOffset}: the index of the first predicted value).
+     */
+    public static BufferedImage forecast(String title, double[] actual, double[] trainPredictions, int trainOffset,
+                                         double[] testPredictions, int testOffset) {
+        XYChart c = new XYChartBuilder().width(2 * W).height(H + 40).title(title).xAxisTitle("month").yAxisTitle("value").build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setMarkerSize(0);
+        c.addSeries("actual", IntStream.range(0, actual.length).asDoubleStream().toArray(), actual).setLineColor(Color.GRAY);
+        if (trainPredictions != null && trainPredictions.length > 0) {
+            c.addSeries("predicted (training part)", IntStream.range(trainOffset, trainOffset + trainPredictions.length).asDoubleStream().toArray(), trainPredictions);
+        }
+        if (testPredictions != null && testPredictions.length > 0) {
+            c.addSeries("predicted (test part)", IntStream.range(testOffset, testOffset + testPredictions.length).asDoubleStream().toArray(), testPredictions);
+        }
+        return image(c);
+    }
+
+    /** A line chart of one series over its index, e.g. a time series as loaded. */
+    public static BufferedImage line(String title, String xTitle, String yTitle, double[] values) {
+        XYChart c = new XYChartBuilder().width(2 * W).height(H).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setMarkerSize(0);
+        c.addSeries(yTitle, IntStream.range(0, values.length).asDoubleStream().toArray(), values);
+        return image(c);
+    }
+
+    /** A bar chart of one value per label, in the order given, e.g. test accuracy per model. */
+    public static BufferedImage bars(String title, String yTitle, java.util.Map<String, ? extends Number> values) {
+        if (values == null || values.isEmpty()) {
+            return message("Nothing to compare yet.");
+        }
+        org.knowm.xchart.CategoryChart c = new org.knowm.xchart.CategoryChartBuilder().width(W + 120).height(H)
+                .title(title).yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setLabelsVisible(true);
+        c.getStyler().setXAxisLabelRotation(20);
+        c.addSeries(yTitle, new java.util.ArrayList<>(values.keySet()), new java.util.ArrayList<Number>(values.values()));
+        return image(c);
+    }
+
     /** An image holding one line of text: what a plot shows when there is nothing to plot yet. */
     public static BufferedImage message(String text) {
         BufferedImage img = new BufferedImage(W, 60, BufferedImage.TYPE_INT_RGB);

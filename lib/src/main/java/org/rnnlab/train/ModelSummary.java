@@ -9,10 +9,15 @@ import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras' {@code model.summary()} for a DL4J network: each layer's name, type, output shape and
@@ -50,6 +55,52 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         }
         long total = rows.stream().mapToLong(Row::params).sum();
         return new ModelSummary(rows, total, total);
+    }
+
+    /**
+     * Summarises a computation graph in topological order; the type of a vertex that is no layer
+     * names the vertex and its inputs. Output shapes are worked out from {@code inputTypes} (one per
+     * network input, e.g. {@code InputType.recurrent(1, 200)}); without them they show as "?".
+     */
+    public static ModelSummary of(ComputationGraph graph, InputType... inputTypes) {
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        Map<String, InputType> types = new java.util.HashMap<>();
+        if (inputTypes.length == conf.getNetworkInputs().size()) {
+            try {
+                types.putAll(conf.getLayerActivationTypes(false, false, inputTypes));
+            } catch (RuntimeException e) {
+                types.clear();
+            }
+            for (int i = 0; i < inputTypes.length; i++) {
+                types.put(conf.getNetworkInputs().get(i), inputTypes[i]);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String name : conf.getTopologicalOrderStr()) {
+            GraphVertex v = conf.getVertices().get(name);
+            String type;
+            long params = 0;
+            if (v == null) {
+                type = "Input";
+            } else if (v instanceof LayerVertex lv) {
+                type = typeName(lv.getLayerConf().getLayer());
+                params = graph.getLayer(name).numParams();
+            } else {
+                type = v.getClass().getSimpleName().replace("Vertex", "") + " ← " + conf.getVertexInputs().get(name);
+            }
+            rows.add(new Row(name, type, shape(types.get(name)), params));
+        }
+        long total = rows.stream().mapToLong(Row::params).sum();
+        return new ModelSummary(rows, total, total);
+    }
+
+    /** Prints the summary of a computation graph, or a hint if there is no model yet. */
+    public static void print(ComputationGraph graph, InputType... inputTypes) {
+        if (graph == null) {
+            System.out.println("⚠ There is no model yet: build it in the \"Code it!\" cell above and run that cell first.");
+            return;
+        }
+        System.out.print(of(graph, inputTypes));
     }
 
     /** Parameters of one layer, by position from 0. */

@@ -41,6 +41,10 @@ public final class Trainer {
     private Long shuffleSeed = 42L;
     private Mode mode = Mode.current();
     private PrintStream out = System.out;
+    private String keepBestOf;
+    private int patience;
+    private boolean restoreBest;
+    private BestWeights best;
 
     private Trainer(MultiLayerNetwork model) {
         this.model = model;
@@ -88,6 +92,34 @@ public final class Trainer {
     public Trainer mode(Mode mode) {
         this.mode = mode;
         return this;
+    }
+
+    /**
+     * Keeps a copy of the weights from the epoch where {@code monitor} (e.g. {@code "val_accuracy"},
+     * {@code "val_loss"}) was best; read it with {@link #bestWeights()} after training.
+     */
+    public Trainer keepBestWeights(String monitor) {
+        this.keepBestOf = monitor;
+        return this;
+    }
+
+    /**
+     * Keras' {@code EarlyStopping}: stops when {@code monitor} has not improved for {@code patience}
+     * epochs, and if {@code restoreBestWeights} puts the best epoch's weights back into the model.
+     */
+    public Trainer earlyStopping(String monitor, int patience, boolean restoreBestWeights) {
+        if (patience < 1) {
+            throw new IllegalArgumentException("patience must be at least 1 epoch, was " + patience);
+        }
+        this.keepBestOf = monitor;
+        this.patience = patience;
+        this.restoreBest = restoreBestWeights;
+        return this;
+    }
+
+    /** The weights kept by {@link #keepBestWeights} or {@link #earlyStopping}, or null if none were kept. */
+    public BestWeights bestWeights() {
+        return best;
     }
 
     /** Where progress goes (standard output by default). */
@@ -139,6 +171,8 @@ public final class Trainer {
         model.addListeners(capture);
         List<Map<String, Double>> epochsDone = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
+        best = null;
+        int sinceBest = 0;
         try {
             for (int e = 1; e <= run; e++) {
                 out.printf("Epoch %d/%d%n", e, run);
@@ -179,9 +213,28 @@ public final class Trainer {
                 bar.finish(m);
                 epochsDone.add(m);
                 seconds.add(secs);
+                if (keepBestOf != null) {
+                    Double v = m.get(keepBestOf);
+                    if (v == null) {
+                        throw new IllegalArgumentException("cannot monitor \"" + keepBestOf + "\": the metrics are " + m.keySet()
+                                + (keepBestOf.startsWith("val_") ? " (set a validationSplit to get validation metrics)" : ""));
+                    }
+                    boolean higherIsBetter = keepBestOf.endsWith("accuracy");
+                    if (best == null || (higherIsBetter ? v > best.value() : v < best.value())) {
+                        best = new BestWeights(e, keepBestOf, v, model.params());
+                        sinceBest = 0;
+                    } else if (patience > 0 && ++sinceBest >= patience) {
+                        out.printf("Epoch %d: early stopping, %s has not improved for %d epochs.%n", e, keepBestOf, patience);
+                        break;
+                    }
+                }
             }
         } finally {
             model.getListeners().remove(capture);
+        }
+        if (restoreBest && best != null && best.epoch() != epochsDone.size()) {
+            out.printf("Restoring the weights from the end of the best epoch: %d.%n", best.epoch());
+            best.applyTo(model);
         }
         History h = new History(epochsDone, seconds, epochs, mode);
         out.printf("Trained %d epoch%s in %.1f s.%n", h.epochCount(), h.epochCount() == 1 ? "" : "s", h.totalSeconds());

@@ -100,6 +100,33 @@ class TrainerTest {
     }
 
     @Test
+    void keepsAndRestoresTheBestEpochsWeights() {
+        MultiLayerNetwork net = Nets.simpleRnn(20, 12, 0.01);
+        Trainer t = trainer(net).epochs(6).batchSize(32).validationSplit(0.25).earlyStopping("val_loss", 2, true);
+        History h = t.fit(toyReviews(200, 5));
+        BestWeights best = t.bestWeights();
+        assertEquals(h.bestEpoch("val_loss"), best.epoch());
+        assertEquals(h.get("val_loss")[best.epoch() - 1], best.value(), 0.0);
+        assertEquals(best.params(), net.params(), "after training the model holds the best weights");
+    }
+
+    @Test
+    void earlyStoppingStopsAfterPatienceEpochsWithoutImprovement() {
+        // A learning rate of 0 never improves val_loss after the first epoch: stop at epoch 1 + patience.
+        Trainer t = trainer(Nets.simpleRnn(20, 12, 0.0)).epochs(10).batchSize(50).validationSplit(0.2).earlyStopping("val_loss", 2, false);
+        History h = t.fit(toyReviews(100, 6));
+        assertEquals(3, h.epochCount());
+        assertTrue(log.toString().contains("Epoch 3: early stopping"), log.toString());
+    }
+
+    @Test
+    void monitoringAnUnknownMetricIsExplained() {
+        Trainer t = trainer(Nets.simpleRnn(20, 12, 0.01)).epochs(1).keepBestWeights("val_accuracy");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> t.fit(toyReviews(40, 7)));
+        assertTrue(e.getMessage().contains("set a validationSplit"), e.getMessage());
+    }
+
+    @Test
     void historyPicksTheBestEpoch() {
         History h = new History(List.of(
                 java.util.Map.of("val_accuracy", 0.7, "val_loss", 0.5),

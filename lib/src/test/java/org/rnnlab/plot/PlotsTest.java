@@ -1,0 +1,59 @@
+package org.rnnlab.plot;
+
+import org.junit.jupiter.api.Test;
+import org.rnnlab.Mode;
+import org.rnnlab.eval.BinaryReport;
+import org.rnnlab.train.History;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.awt.image.BufferedImage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PlotsTest {
+
+    @Test
+    void trainingCurvesPutLossAndMetricSideBySide() {
+        History h = new History(List.of(
+                Map.of("loss", 0.6, "accuracy", 0.7, "val_loss", 0.5, "val_accuracy", 0.75),
+                Map.of("loss", 0.4, "accuracy", 0.8, "val_loss", 0.45, "val_accuracy", 0.8)), List.of(1.0, 1.0), 2, Mode.FULL);
+        BufferedImage img = Plots.history(h);
+        assertEquals(960, img.getWidth());
+        assertEquals(340, img.getHeight());
+    }
+
+    @Test
+    void emptyInputsGiveAMessageImageInsteadOfAnError() {
+        assertEquals(60, Plots.history(History.empty(Mode.QUICK)).getHeight());
+        assertEquals(60, Plots.confusionMatrix(null).getHeight());
+        assertEquals(60, Plots.bars("t", "y", Map.of()).getHeight());
+    }
+
+    @Test
+    void otherChartsRender() {
+        assertEquals(420, Plots.confusionMatrix(BinaryReport.of(new double[]{0.9, 0.1}, new int[]{1, 0})).getWidth());
+        double[] series = {1, 2, 3, 4, 5, 6};
+        assertEquals(960, Plots.forecast("f", series, new double[]{2, 3}, 1, new double[]{5}, 4).getWidth());
+        Map<String, Double> acc = new LinkedHashMap<>();
+        acc.put("RNN", 0.84);
+        acc.put("LSTM", 0.87);
+        assertTrue(Plots.bars("accuracy", "test accuracy", acc).getWidth() > 0);
+    }
+
+    @Test
+    void tablesRenderAsHtmlWithEscapingAndRowLimit() {
+        Table t = Table.create("scores", StringColumn.create("model", "RNN", "<LSTM>"), DoubleColumn.create("acc", 0.84151, 0.87));
+        String html = Tables.html(t).toString();
+        assertTrue(html.startsWith("<table"), html);
+        assertTrue(html.contains("<caption style=\"text-align:left;font-weight:bold\">scores</caption>"), html);
+        assertTrue(html.contains(">0.8415</td>"), html);
+        assertTrue(html.contains("&lt;LSTM&gt;"), html);
+        assertTrue(Tables.html(t, 1).toString().contains("1 more rows (2 in all)"));
+    }
+}
