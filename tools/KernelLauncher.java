@@ -30,9 +30,11 @@ import java.util.logging.LogManager;
  * such an early request into an "unhandled" one; Jupyter repeats kernel_info_request every second,
  * and the repeat is answered.
  *
- * <p>Second, about one start in five the kernel's shell socket never receives a message at all.
- * The launcher probes it with a kernel_info_request of its own and, without an answer, exits: a
- * Jupyter server then starts a new kernel by itself, and so does ./lab's notebook runner. Run by the kernelspec as {@code java -cp <kernel jar> KernelLauncher.java <connection file>}.
+ * <p>Second, now and then the kernel's shell socket never receives a message at all. The launcher
+ * probes it with a kernel_info_request of its own and, without an answer, exits, so that a fresh
+ * kernel is started instead of one that would never answer. (A third fault remains: a client that
+ * connected during start-up is sometimes never answered; ./lab's notebook runner then starts a
+ * fresh kernel, and in Jupyter "Restart kernel" does the same.) Run by the kernelspec as {@code java -cp <kernel jar> KernelLauncher.java <connection file>}.
  */
 public class KernelLauncher {
 

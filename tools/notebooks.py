@@ -129,24 +129,7 @@ def coalesce_streams(nb):
             cell.outputs = merged
 
 
-def start_kernel(name, cwd, log, attempts=5):
-    """A started kernel that has answered kernel_info. The launcher exits when the kernel's shell
-    socket is deaf (tools/KernelLauncher.java); such a start is replaced by a new one."""
-    from jupyter_client.manager import KernelManager
-    for attempt in range(1, attempts + 1):
-        km = KernelManager(kernel_name=name)
-        km.start_kernel(cwd=cwd, stdout=log, stderr=log)
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=300)
-            return km
-        except RuntimeError as e:
-            print(f"[lab] kernel start {attempt} of {attempts} failed ({e})", file=log, flush=True)
-            km.shutdown_kernel(now=True)
-        finally:
-            kc.stop_channels()
-    raise RuntimeError(f"the kernel did not start in {attempts} attempts; see {log.name}")
+KERNEL_STARTS = 8
 
 
 def execute_one(path, out_dir, timeout):
@@ -161,18 +144,21 @@ def execute_one(path, out_dir, timeout):
     crash = None
     # The kernel's own output (class path, warnings) goes to a log beside the executed notebook.
     with open(target / Path(path).with_suffix(".kernel.log").name, "w") as log:
-      km = None
-      try:
-        km = start_kernel(nb.metadata.get("kernelspec", {}).get("name", "rnnlab"), Path(path).resolve().parent, log)
-        NotebookClient(nb, km=km, timeout=timeout, startup_timeout=300,
-                       resources={"metadata": {"path": str(Path(path).resolve().parent)}}).execute()
-      except CellExecutionError:
-        pass  # the error output is in the notebook and reported below
-      except (DeadKernelError, TimeoutError, RuntimeError) as e:
-        crash = f"{type(e).__name__}: {e}"
-      finally:
-        if km is not None and km.has_kernel:
-            km.shutdown_kernel(now=True)
+        for attempt in range(1, KERNEL_STARTS + 1):
+            client = NotebookClient(nb, timeout=timeout, startup_timeout=20,
+                                    kernel_name=nb.metadata.get("kernelspec", {}).get("name", "rnnlab"),
+                                    resources={"metadata": {"path": str(Path(path).resolve().parent)}})
+            try:
+                client.execute(stdout=log, stderr=log)
+            except CellExecutionError:
+                pass  # the error output is in the notebook and reported below
+            except (DeadKernelError, TimeoutError, RuntimeError) as e:
+                if client.code_cells_executed == 0 and attempt < KERNEL_STARTS:
+                    # A start-up fault of the kernel (tools/KernelLauncher.java): start a fresh one.
+                    print(f"[lab] kernel start {attempt} failed ({e}); starting another", file=log, flush=True)
+                    continue
+                crash = f"{type(e).__name__}: {e}"
+            break
     seconds = time.monotonic() - start
     coalesce_streams(nb)
     nbformat.write(nb, target / Path(path).name)

@@ -1,0 +1,239 @@
+package org.rnnlab.layers;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.rnnlab.train.ModelSummary;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GRUTest {
+
+    private static DataType previous;
+
+    @BeforeAll
+    static void doublePrecision() {
+        previous = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restore() {
+        Nd4j.setDefaultDataTypes(previous, previous);
+    }
+
+    private static NeuralNetConfiguration.ListBuilder base() {
+        return new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE).updater(new NoOp())
+                .weightInit(WeightInit.XAVIER_UNIFORM).list();
+    }
+
+    private static GRU gru(int nIn, int nOut, boolean resetAfter) {
+        return new GRU.Builder().nIn(nIn).nOut(nOut).resetAfter(resetAfter).biasInit(0.1).build();
+    }
+
+    private static MultiLayerNetwork net(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // Non-zero, distinct biases so that the bias gradients are checked too.
+        INDArray p = net.params();
+        p.addi(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5).muli(0.2));
+        net.setParams(p);
+        return net;
+    }
+
+    private static void assertGradientsOk(MultiLayerNetwork net, INDArray in, INDArray labels, INDArray mask) {
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(in).labels(labels)
+                .inputMask(mask).labelMask(labels.rank() == 3 ? mask : null)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+        assertTrue(ok, "gradient check failed");
+    }
+
+    @Test
+    void parameterCountsMatchKeras() {
+        MultiLayerNetwork a = net(base().layer(new LastTimeStep(gru(32, 32, false)))
+                .layer(new OutputLayer.Builder().nIn(32).nOut(1).activation(Activation.SIGMOID)
+                        .lossFunction(LossFunctions.LossFunction.XENT).build()).build());
+        MultiLayerNetwork b = net(base().layer(new LastTimeStep(gru(32, 32, true)))
+                .layer(new OutputLayer.Builder().nIn(32).nOut(1).activation(Activation.SIGMOID)
+                        .lossFunction(LossFunctions.LossFunction.XENT).build()).build());
+        assertEquals(6_240, a.getLayer(0).numParams());
+        assertEquals(6_336, b.getLayer(0).numParams());
+        ModelSummary s = ModelSummary.of(a);
+        assertEquals("LastTimeStep(GRU)", s.rows().get(0).type());
+        assertEquals(6_240, s.params(0));
+    }
+
+    @Test
+    void recurrentWeightsStartOrthogonalAndBiasesAtBiasInit() {
+        MultiLayerNetwork n = new MultiLayerNetwork(base().layer(new GRU.Builder().nIn(3).nOut(4).build())
+                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(1).activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+        n.init();
+        INDArray rw = n.getLayer(0).getParam("RW"); // 4 x 12: orthonormal rows
+        assertEquals(0.0, rw.mmul(rw.transpose()).sub(Nd4j.eye(4)).norm2Number().doubleValue(), 1e-9);
+        assertEquals(0.0, n.getLayer(0).getParam("b").norm2Number().doubleValue(), 0.0);
+    }
+
+    @Test
+    void configurationSurvivesJson() {
+        MultiLayerConfiguration conf = base().layer(new GRU.Builder().nIn(3).nOut(4).resetAfter(true)
+                        .gateActivationFunction(Activation.HARDSIGMOID).build())
+                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(1).activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build();
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
+        GRU g = (GRU) back.getConf(0).getLayer();
+        assertTrue(g.isResetAfter());
+        assertEquals(conf.getConf(0).getLayer(), g);
+    }
+
+    /** A GRU computed by hand from the equations in {@link GRU}'s Javadoc, for one example. */
+    private static double[][] byHand(double[][] x, double[][] w, double[][] u, double[] b, boolean resetAfter) {
+        int steps = x.length;
+        int n = u.length;
+        double[] h = new double[n];
+        double[][] out = new double[steps][n];
+        for (int t = 0; t < steps; t++) {
+            double[] z = new double[n];
+            double[] r = new double[n];
+            double[] cand = new double[n];
+            for (int j = 0; j < n; j++) {
+                double az = b[j] + (resetAfter ? b[3 * n + j] : 0);
+                double ar = b[n + j] + (resetAfter ? b[4 * n + j] : 0);
+                for (int i = 0; i < x[t].length; i++) {
+                    az += x[t][i] * w[i][j];
+                    ar += x[t][i] * w[i][n + j];
+                }
+                for (int k = 0; k < n; k++) {
+                    az += h[k] * u[k][j];
+                    ar += h[k] * u[k][n + j];
+                }
+                z[j] = 1 / (1 + Math.exp(-az));
+                r[j] = 1 / (1 + Math.exp(-ar));
+            }
+            for (int j = 0; j < n; j++) {
+                double ah = b[2 * n + j];
+                for (int i = 0; i < x[t].length; i++) {
+                    ah += x[t][i] * w[i][2 * n + j];
+                }
+                if (!resetAfter) {
+                    for (int k = 0; k < n; k++) {
+                        ah += r[k] * h[k] * u[k][2 * n + j];
+                    }
+                } else {
+                    double rec = b[5 * n + j];
+                    for (int k = 0; k < n; k++) {
+                        rec += h[k] * u[k][2 * n + j];
+                    }
+                    ah += r[j] * rec;
+                }
+                cand[j] = Math.tanh(ah);
+            }
+            for (int j = 0; j < n; j++) {
+                h[j] = z[j] * h[j] + (1 - z[j]) * cand[j];
+            }
+            out[t] = h.clone();
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void matchesTheEquationsComputedByHand(boolean resetAfter) {
+        int nIn = 2, n = 3, steps = 4;
+        MultiLayerNetwork net = net(base().layer(gru(nIn, n, resetAfter))
+                .layer(new RnnOutputLayer.Builder().nIn(n).nOut(1).activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+        double[][] w = net.getLayer(0).getParam("W").toDoubleMatrix();
+        double[][] u = net.getLayer(0).getParam("RW").toDoubleMatrix();
+        double[] b = net.getLayer(0).getParam("b").toDoubleVector();
+        Random rng = new Random(3);
+        INDArray in = Nd4j.create(DataType.DOUBLE, 2, nIn, steps);
+        for (int e = 0; e < 2; e++) {
+            double[][] x = new double[steps][nIn];
+            for (int t = 0; t < steps; t++) {
+                for (int i = 0; i < nIn; i++) {
+                    x[t][i] = rng.nextGaussian();
+                    in.putScalar(new long[]{e, i, t}, x[t][i]);
+                }
+            }
+            INDArray out = net.feedForwardToLayer(1, in, false).get(1);
+            double[][] expected = byHand(x, w, u, b, resetAfter);
+            for (int t = 0; t < steps; t++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(expected[t][j], out.getDouble(e, j, t), 1e-12, "example " + e + ", step " + t + ", unit " + j);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gradientsOfAFullSequenceLayer(boolean resetAfter) {
+        MultiLayerNetwork net = net(base().layer(gru(3, 4, resetAfter))
+                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(2).activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+        assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), Nd4j.rand(DataType.DOUBLE, 3, 2, 5), null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gradientsWithAMask(boolean resetAfter) {
+        MultiLayerNetwork net = net(base().layer(gru(3, 4, resetAfter))
+                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(2).activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+        INDArray mask = Nd4j.create(new double[][]{{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
+        assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), Nd4j.rand(DataType.DOUBLE, 3, 2, 5), mask);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gradientsInsideLastTimeStepWithAMask(boolean resetAfter) {
+        MultiLayerNetwork net = net(base().layer(new LastTimeStep(gru(3, 4, resetAfter)))
+                .layer(new OutputLayer.Builder().nIn(4).nOut(1).activation(Activation.SIGMOID)
+                        .lossFunction(LossFunctions.LossFunction.XENT).build()).build());
+        INDArray mask = Nd4j.create(new double[][]{{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
+        INDArray labels = Nd4j.create(new double[][]{{1}, {0}, {1}});
+        assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), labels, mask);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gradientsInsideBidirectional(boolean resetAfter) {
+        // (DL4J M2.1 rejects Bidirectional followed by RnnOutputLayer in backprop, with its own LSTM too.)
+        MultiLayerNetwork net = net(base().layer(new LastTimeStep(new Bidirectional(Bidirectional.Mode.CONCAT, gru(3, 4, resetAfter))))
+                .layer(new OutputLayer.Builder().nIn(8).nOut(2).activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+        assertEquals(2 * (3 * (3 * 4 + 4 * 4) + (resetAfter ? 24 : 12)), net.getLayer(0).numParams());
+        assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 2, 3, 4), Nd4j.rand(DataType.DOUBLE, 2, 2), null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gradientsOfTwoStackedLayers(boolean resetAfter) {
+        MultiLayerNetwork net = net(base().layer(gru(3, 4, resetAfter)).layer(new LastTimeStep(gru(4, 3, resetAfter)))
+                .layer(new OutputLayer.Builder().nIn(3).nOut(2).activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build());
+        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
+        assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 4), labels, null);
+    }
+}
