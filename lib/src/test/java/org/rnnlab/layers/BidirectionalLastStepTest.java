@@ -1,0 +1,166 @@
+package org.rnnlab.layers;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.rnnlab.train.ModelSummary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BidirectionalLastStepTest {
+
+    private static DataType previous;
+
+    @BeforeAll
+    static void doublePrecision() {
+        previous = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restore() {
+        Nd4j.setDefaultDataTypes(previous, previous);
+    }
+
+    private static NeuralNetConfiguration.Builder base() {
+        return new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE).updater(new NoOp())
+                .weightInit(WeightInit.XAVIER_UNIFORM);
+    }
+
+    private static MultiLayerNetwork net(Layer bi, long nOut) {
+        MultiLayerConfiguration conf = base().list().layer(bi)
+                .layer(new OutputLayer.Builder().nIn(nOut).nOut(2).activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray p = net.params();
+        p.addi(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5).muli(0.2));
+        net.setParams(p);
+        return net;
+    }
+
+    private static LSTM lstm(int nIn, int nOut) {
+        // DL4J's LSTM takes the network's default activation (sigmoid) unless told: Keras' is tanh.
+        return new LSTM.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build();
+    }
+
+    private static void assertGradientsOk(MultiLayerNetwork net, INDArray in, INDArray mask) {
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, in.size(0), 2);
+        for (int i = 0; i < in.size(0); i++) {
+            labels.putScalar(i, i % 2, 1.0);
+        }
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(in).labels(labels)
+                .inputMask(mask).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)), "gradient check failed");
+    }
+
+    @Test
+    void lstm32On32InputsHasKerasParameterCount() {
+        MultiLayerNetwork n = net(new BidirectionalLastStep(lstm(32, 32)), 64);
+        assertEquals(16_640, n.getLayer(0).numParams());
+        ModelSummary s = ModelSummary.of(n);
+        assertEquals("(None, 64)", s.rows().get(0).outputShape());
+        assertEquals(16_640, s.params(0));
+        MultiLayerNetwork sum = net(new BidirectionalLastStep(Bidirectional.Mode.ADD, lstm(32, 32)), 32);
+        assertEquals("(None, 32)", ModelSummary.of(sum).rows().get(0).outputShape());
+    }
+
+    @Test
+    void matchesAGraphOfForwardAndReversedLayersWithTheSameWeights() {
+        MultiLayerNetwork mln = net(new BidirectionalLastStep(lstm(3, 4)), 8);
+        ComputationGraphConfiguration conf = base().graphBuilder().addInputs("in")
+                .addLayer("fwd", lstm(3, 4), "in")
+                .addVertex("reversed", new ReverseTimeSeriesVertex("in"), "in")
+                .addLayer("bwd", lstm(3, 4), "reversed")
+                .addVertex("fwdLast", new LastTimeStepVertex("in"), "fwd")
+                .addVertex("bwdLast", new LastTimeStepVertex("in"), "bwd")
+                .addVertex("merged", new MergeVertex(), "fwdLast", "bwdLast")
+                .addLayer("out", new OutputLayer.Builder().nIn(8).nOut(2).activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT).build(), "merged")
+                .setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        var bi = mln.getLayer(0);
+        for (String k : new String[]{"W", "RW", "b"}) {
+            graph.getLayer("fwd").setParam(k, bi.getParam("f" + k));
+            graph.getLayer("bwd").setParam(k, bi.getParam("b" + k));
+        }
+        graph.getLayer("out").setParam("W", mln.getLayer(1).getParam("W"));
+        graph.getLayer("out").setParam("b", mln.getLayer(1).getParam("b"));
+        INDArray in = Nd4j.rand(DataType.DOUBLE, 4, 3, 6);
+        INDArray expected = graph.outputSingle(in);
+        INDArray actual = mln.output(in);
+        assertEquals(0.0, expected.sub(actual).amaxNumber().doubleValue(), 1e-12);
+        // And not what LastTimeStep(Bidirectional) gives, which reads the backward half at the last step.
+        INDArray merged = mln.feedForwardToLayer(0, in, false).get(1);
+        INDArray bwdAtEnd = ((org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer) bi).getUnderlying()
+                .activate(in, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces())
+                .get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(5));
+        assertTrue(merged.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8))
+                .sub(bwdAtEnd).amaxNumber().doubleValue() > 1e-3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Bidirectional.Mode.class)
+    void gradientsForEveryMergeMode(Bidirectional.Mode mode) {
+        long out = mode == Bidirectional.Mode.CONCAT ? 8 : 4;
+        assertGradientsOk(net(new BidirectionalLastStep(mode, lstm(3, 4)), out), Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
+    }
+
+    @Test
+    void gradientsWithSimpleRnnAndGruAndMasks() {
+        INDArray mask = Nd4j.create(new double[][]{{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
+        assertGradientsOk(net(new BidirectionalLastStep(new SimpleRnn.Builder().nIn(3).nOut(4).build()), 8),
+                Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
+        assertGradientsOk(net(new BidirectionalLastStep(new GRU.Builder().nIn(3).nOut(4).build()), 8),
+                Nd4j.rand(DataType.DOUBLE, 3, 3, 5), mask);
+        assertGradientsOk(net(new BidirectionalLastStep(Bidirectional.Mode.AVERAGE, new GRU.Builder().nIn(3).nOut(4).resetAfter(true).build()), 4),
+                Nd4j.rand(DataType.DOUBLE, 3, 3, 5), mask);
+    }
+
+    @Test
+    void aDifferentBackwardLayerLikeKerasBackwardLayer() {
+        LSTM backward = new LSTM.Builder().nIn(3).nOut(4).activation(Activation.RELU).build();
+        MultiLayerNetwork n = net(new BidirectionalLastStep(Bidirectional.Mode.CONCAT, lstm(3, 4), backward), 8);
+        Bidirectional bi = (Bidirectional) ((BidirectionalLastStep) n.getLayerWiseConfigurations().getConf(0).getLayer()).getUnderlying();
+        assertEquals(Activation.RELU.getActivationFunction(), ((LSTM) bi.getBwd()).getActivationFn());
+        assertEquals(Activation.TANH.getActivationFunction(), ((LSTM) bi.getFwd()).getActivationFn());
+        assertGradientsOk(n, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BidirectionalLastStep(
+                Bidirectional.Mode.CONCAT, lstm(3, 4), new LSTM.Builder().nIn(3).nOut(5).build()));
+        assertTrue(e.getMessage().contains("same number"), e.getMessage());
+    }
+
+    @Test
+    void configurationSurvivesJson() {
+        MultiLayerConfiguration conf = net(new BidirectionalLastStep(Bidirectional.Mode.MUL, new GRU.Builder().nIn(3).nOut(4).build()), 4)
+                .getLayerWiseConfigurations();
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
+        assertEquals(conf.getConf(0).getLayer(), back.getConf(0).getLayer());
+    }
+}
