@@ -121,7 +121,10 @@ public final class Plots {
         c.getStyler().setLegendVisible(false);
         c.getStyler().setLabelsVisible(true);
         c.getStyler().setXAxisLabelRotation(20);
-        c.addSeries(yTitle, new java.util.ArrayList<>(values.keySet()), new java.util.ArrayList<Number>(values.values()));
+        // Bar labels print the value itself: round it so that 57.7 does not show as 57.699999.
+        java.util.List<Number> shown = values.values().stream()
+                .map(v -> (Number) (Math.round(v.doubleValue() * 100) / 100.0)).toList();
+        c.addSeries(yTitle, new java.util.ArrayList<>(values.keySet()), shown);
         return image(c);
     }
 

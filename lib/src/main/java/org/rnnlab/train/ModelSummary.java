@@ -132,6 +132,9 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
     }
 
     private static String typeName(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        if (layer instanceof org.rnnlab.layers.BidirectionalLastStep b && b.getUnderlying() instanceof Bidirectional bi) {
+            return "BidirectionalLastStep(" + typeName(bi.getFwd()) + ")";
+        }
         if (layer instanceof BaseWrapperLayer w) {
             return layer.getClass().getSimpleName() + "(" + typeName(w.getUnderlying()) + ")";
         }

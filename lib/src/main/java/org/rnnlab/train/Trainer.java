@@ -122,6 +122,19 @@ public final class Trainer {
         return best;
     }
 
+    /**
+     * Puts the kept best weights (see {@link #keepBestWeights}) into the model and says which epoch
+     * they come from; a hint instead if nothing was trained or kept.
+     */
+    public void restoreBestWeights() {
+        if (model == null || best == null) {
+            out.println("⚠ There are no best weights to restore: train the model (with keepBestWeights) first.");
+            return;
+        }
+        best.applyTo(model);
+        out.printf("Restored the %s.%n", best);
+    }
+
     /** Where progress goes (standard output by default). */
     public Trainer output(PrintStream out) {
         this.out = out;

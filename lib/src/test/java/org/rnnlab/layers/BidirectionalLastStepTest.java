@@ -84,6 +84,7 @@ class BidirectionalLastStepTest {
         assertEquals(16_640, n.getLayer(0).numParams());
         ModelSummary s = ModelSummary.of(n);
         assertEquals("(None, 64)", s.rows().get(0).outputShape());
+        assertEquals("BidirectionalLastStep(LSTM)", s.rows().get(0).type());
         assertEquals(16_640, s.params(0));
         MultiLayerNetwork sum = net(new BidirectionalLastStep(Bidirectional.Mode.ADD, lstm(32, 32)), 32);
         assertEquals("(None, 32)", ModelSummary.of(sum).rows().get(0).outputShape());
