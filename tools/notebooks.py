@@ -6,6 +6,8 @@
                                          exit 1 if any cell failed or wrote to stderr
   notebooks.py student NB...             write notebooks/exercises/<name> from notebooks/solutions/<name>
   notebooks.py check NB...               exit 1 if a committed exercise differs from what `student` writes
+  notebooks.py results --records DIR --readme README.md
+                                         rewrite the README's results section from the saved records
 
 In a solution's code cell, the lines between `// BEGIN SOLUTION: <instruction>` and
 `// END SOLUTION` are what the learner writes; the exercise shows `// Code it! <instruction>` there.
@@ -184,6 +186,50 @@ def cmd_execute(paths, out, timeout):
     return 1 if failed else 0
 
 
+# --- results table for the README ---------------------------------------------------------------
+KERAS = {"6.01": 84.15, "6.02": 87.05, "6.03": 87.06, "6.04": 87.60, "6.05": 87.53}
+BEGIN_RESULTS, END_RESULTS = "<!-- results:begin -->", "<!-- results:end -->"
+
+
+def results_table(folder):
+    """A markdown table of the saved exercise records in `folder`, with the Keras originals beside them."""
+    import platform
+    import subprocess
+    records = [json.loads(p.read_text()) for p in sorted(Path(folder).glob("*.json"))]
+    if not records:
+        return None
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine()) \
+        if Path("/proc/cpuinfo").exists() else platform.machine()
+    lines = [f"Measured by `./lab run --full` on {max(r['date'] for r in records)}: {os.cpu_count()} cores ({cpu}), "
+             f"{java}, DL4J 1.0.0-M2.1, `OMP_NUM_THREADS=1`. One run per model (seed 42).", "",
+             "| exercise | model | recurrent params | epochs | training time | test accuracy, last epoch | "
+             "test accuracy, best validation epoch (epoch) | Keras original |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in records:
+        keras = KERAS.get(r["exercise"])
+        lines.append(f"| {r['exercise']} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | "
+                     f"{r['trainingSeconds'] / 60:.1f} min | {100 * r['testAccuracyLast']:.2f} % | "
+                     f"{100 * r['testAccuracyBest']:.2f} % ({r['bestEpoch']}) | "
+                     f"{'' if keras is None else f'{keras:.2f} %'} |")
+    return "\n".join(lines)
+
+
+def cmd_results(folder, readme):
+    table = results_table(folder)
+    if table is None:
+        print(f"no result records in {folder}: nothing to write", file=sys.stderr)
+        return 1
+    text = Path(readme).read_text(encoding="utf-8")
+    if BEGIN_RESULTS not in text or END_RESULTS not in text:
+        sys.exit(f"{readme} has no {BEGIN_RESULTS} ... {END_RESULTS} section")
+    head, rest = text.split(BEGIN_RESULTS, 1)
+    _, tail = rest.split(END_RESULTS, 1)
+    Path(readme).write_text(f"{head}{BEGIN_RESULTS}\n{table}\n{END_RESULTS}{tail}", encoding="utf-8")
+    print(f"{readme}: results table updated from {folder}")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -193,9 +239,14 @@ def main():
     ex.add_argument("notebooks", nargs="+")
     sub.add_parser("student").add_argument("notebooks", nargs="+")
     sub.add_parser("check").add_argument("notebooks", nargs="+")
+    res = sub.add_parser("results")
+    res.add_argument("--records", required=True)
+    res.add_argument("--readme", required=True)
     args = ap.parse_args()
     if args.cmd == "execute":
         return cmd_execute(args.notebooks, args.out, args.timeout)
+    if args.cmd == "results":
+        return cmd_results(args.records, args.readme)
     return {"student": cmd_student, "check": cmd_check}[args.cmd](args.notebooks)
 
 
