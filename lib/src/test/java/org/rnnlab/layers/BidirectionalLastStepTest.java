@@ -1,6 +1,5 @@
 package org.rnnlab.layers;
 
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -15,8 +14,6 @@ import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,20 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class BidirectionalLastStepTest {
+class BidirectionalLastStepTest extends GradientCheckSupport {
 
-    private static DataType previous;
-
-    @BeforeAll
-    static void doublePrecision() {
-        previous = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(previous, previous);
-    }
 
     private static NeuralNetConfiguration.Builder base() {
         return new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE).updater(new NoOp())
@@ -56,12 +41,7 @@ class BidirectionalLastStepTest {
         MultiLayerConfiguration conf = base().list().layer(bi)
                 .layer(new OutputLayer.Builder().nIn(nOut).nOut(2).activation(Activation.SOFTMAX)
                         .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        INDArray p = net.params();
-        p.addi(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5).muli(0.2));
-        net.setParams(p);
-        return net;
+        return initPerturbed(new MultiLayerNetwork(conf));
     }
 
     private static LSTM lstm(int nIn, int nOut) {
@@ -69,13 +49,12 @@ class BidirectionalLastStepTest {
         return new LSTM.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build();
     }
 
-    private static void assertGradientsOk(MultiLayerNetwork net, INDArray in, INDArray mask) {
+    private static void assertClassifierGradientsOk(MultiLayerNetwork net, INDArray in, INDArray mask) {
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, in.size(0), 2);
         for (int i = 0; i < in.size(0); i++) {
             labels.putScalar(i, i % 2, 1.0);
         }
-        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(in).labels(labels)
-                .inputMask(mask).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)), "gradient check failed");
+        assertGradientsOk(net, in, labels, mask);
     }
 
     @Test
@@ -130,17 +109,17 @@ class BidirectionalLastStepTest {
     @EnumSource(Bidirectional.Mode.class)
     void gradientsForEveryMergeMode(Bidirectional.Mode mode) {
         long out = mode == Bidirectional.Mode.CONCAT ? 8 : 4;
-        assertGradientsOk(net(new BidirectionalLastStep(mode, lstm(3, 4)), out), Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
+        assertClassifierGradientsOk(net(new BidirectionalLastStep(mode, lstm(3, 4)), out), Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
     }
 
     @Test
     void gradientsWithSimpleRnnAndGruAndMasks() {
         INDArray mask = Nd4j.create(new double[][]{{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
-        assertGradientsOk(net(new BidirectionalLastStep(new SimpleRnn.Builder().nIn(3).nOut(4).build()), 8),
+        assertClassifierGradientsOk(net(new BidirectionalLastStep(new SimpleRnn.Builder().nIn(3).nOut(4).build()), 8),
                 Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
-        assertGradientsOk(net(new BidirectionalLastStep(new GRU.Builder().nIn(3).nOut(4).build()), 8),
+        assertClassifierGradientsOk(net(new BidirectionalLastStep(new GRU.Builder().nIn(3).nOut(4).build()), 8),
                 Nd4j.rand(DataType.DOUBLE, 3, 3, 5), mask);
-        assertGradientsOk(net(new BidirectionalLastStep(Bidirectional.Mode.AVERAGE, new GRU.Builder().nIn(3).nOut(4).resetAfter(true).build()), 4),
+        assertClassifierGradientsOk(net(new BidirectionalLastStep(Bidirectional.Mode.AVERAGE, new GRU.Builder().nIn(3).nOut(4).resetAfter(true).build()), 4),
                 Nd4j.rand(DataType.DOUBLE, 3, 3, 5), mask);
     }
 
@@ -151,7 +130,7 @@ class BidirectionalLastStepTest {
         Bidirectional bi = (Bidirectional) ((BidirectionalLastStep) n.getLayerWiseConfigurations().getConf(0).getLayer()).getUnderlying();
         assertEquals(Activation.RELU.getActivationFunction(), ((LSTM) bi.getBwd()).getActivationFn());
         assertEquals(Activation.TANH.getActivationFunction(), ((LSTM) bi.getFwd()).getActivationFn());
-        assertGradientsOk(n, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
+        assertClassifierGradientsOk(n, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BidirectionalLastStep(
                 Bidirectional.Mode.CONCAT, lstm(3, 4), new LSTM.Builder().nIn(3).nOut(5).build()));
         assertTrue(e.getMessage().contains("same number"), e.getMessage());

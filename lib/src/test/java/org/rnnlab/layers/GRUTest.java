@@ -1,6 +1,5 @@
 package org.rnnlab.layers;
 
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -9,8 +8,6 @@ import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,20 +24,8 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class GRUTest {
+class GRUTest extends GradientCheckSupport {
 
-    private static DataType previous;
-
-    @BeforeAll
-    static void doublePrecision() {
-        previous = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(previous, previous);
-    }
 
     private static NeuralNetConfiguration.ListBuilder base() {
         return new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE).updater(new NoOp())
@@ -52,21 +37,9 @@ class GRUTest {
     }
 
     private static MultiLayerNetwork net(MultiLayerConfiguration conf) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        // Non-zero, distinct biases so that the bias gradients are checked too.
-        INDArray p = net.params();
-        p.addi(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5).muli(0.2));
-        net.setParams(p);
-        return net;
+        return initPerturbed(new MultiLayerNetwork(conf));
     }
 
-    private static void assertGradientsOk(MultiLayerNetwork net, INDArray in, INDArray labels, INDArray mask) {
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(in).labels(labels)
-                .inputMask(mask).labelMask(labels.rank() == 3 ? mask : null)
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-        assertTrue(ok, "gradient check failed");
-    }
 
     @Test
     void parameterCountsMatchKeras() {
