@@ -1,5 +1,6 @@
 package org.rnnlab.layers;
 
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -54,6 +55,24 @@ class GRUTest extends GradientCheckSupport {
         ModelSummary s = ModelSummary.of(a);
         assertEquals("LastTimeStep(GRU)", s.rows().get(0).type());
         assertEquals(6_240, s.params(0));
+    }
+
+    @Test
+    void worksInAComputationGraphWithGradientsChecked() {
+        var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE).updater(new NoOp()).graphBuilder()
+                .addInputs("in")
+                .addLayer("gru", gru(3, 4, true), "in")
+                .addVertex("last", new org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex("in"), "gru")
+                .addLayer("out", new OutputLayer.Builder().nIn(4).nOut(1).activation(Activation.SIGMOID)
+                        .lossFunction(LossFunctions.LossFunction.XENT).build(), "last")
+                .setOutputs("out").build();
+        var graph = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        graph.init();
+        INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 5);
+        assertEquals(3, graph.outputSingle(in).size(0));
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph)
+                .inputs(new INDArray[]{in}).labels(new INDArray[]{Nd4j.create(new double[][]{{1}, {0}, {1}})})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)));
     }
 
     @Test
