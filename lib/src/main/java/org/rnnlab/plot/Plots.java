@@ -100,6 +100,15 @@ public final class Plots {
         return image(c);
     }
 
+    /** {@link #forecast(String, double[], double[], int, double[], int)} for two {@link Forecast}s; a message if either is missing. */
+    public static BufferedImage forecast(String title, double[] series, org.rnnlab.eval.Forecast train, int trainOffset,
+                                         org.rnnlab.eval.Forecast test, int testOffset) {
+        if (train == null || test == null) {
+            return message("No forecast yet: build and train the model first.");
+        }
+        return forecast(title, series, train.predicted(), trainOffset, test.predicted(), testOffset);
+    }
+
     /** A line chart of one series over its index, e.g. a time series as loaded. */
     public static BufferedImage line(String title, String xTitle, String yTitle, double[] values) {
         XYChart c = new XYChartBuilder().width(2 * W).height(H).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();

@@ -36,8 +36,13 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
 
     /** Summarises a network; output shapes are worked out from the first layer's input (an embedding's {@code inputLength} gives the time steps). */
     public static ModelSummary of(MultiLayerNetwork model) {
+        return of(model, firstInput(model.getLayerWiseConfigurations().getConf(0).getLayer()));
+    }
+
+    /** Summarises a network fed with {@code input}, e.g. {@code InputType.recurrent(10, 5)} for 5 steps of 10 features. */
+    public static ModelSummary of(MultiLayerNetwork model, InputType input) {
         List<NeuralNetConfiguration> confs = model.getLayerWiseConfigurations().getConfs();
-        InputType type = firstInput(confs.get(0).getLayer());
+        InputType type = input;
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < confs.size(); i++) {
             var layer = confs.get(i).getLayer();
@@ -45,10 +50,16 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
             if (type != null && pre != null) {
                 type = pre.getOutputType(type);
             }
+            InputType before = type;
             try {
                 type = type == null ? null : layer.getOutputType(i, type);
             } catch (RuntimeException e) {
                 type = null;
+            }
+            // A recurrent layer keeps its input's length; DL4J's Bidirectional forgets to say so.
+            if (before instanceof InputType.InputTypeRecurrent in && type instanceof InputType.InputTypeRecurrent out
+                    && out.getTimeSeriesLength() <= 0 && in.getTimeSeriesLength() > 0) {
+                type = InputType.recurrent(out.getSize(), in.getTimeSeriesLength());
             }
             String name = layer.getLayerName() != null ? layer.getLayerName() : "layer" + i;
             rows.add(new Row(name, typeName(layer), shape(type), model.getLayer(i).numParams()));
@@ -182,10 +193,15 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
 
     /** Prints the summary of {@code model}, or a hint if there is no model yet. */
     public static void print(MultiLayerNetwork model) {
+        print(model, null);
+    }
+
+    /** Prints the summary of {@code model} fed with {@code input} (null: worked out from the first layer). */
+    public static void print(MultiLayerNetwork model, InputType input) {
         if (model == null) {
             System.out.println("⚠ There is no model yet: build it in the \"Code it!\" cell above and run that cell first.");
             return;
         }
-        System.out.print(of(model));
+        System.out.print(input == null ? of(model) : of(model, input));
     }
 }

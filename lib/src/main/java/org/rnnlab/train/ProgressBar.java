@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Keras' training progress line: {@code 45/157 [=====>........] - ETA: 8s - loss: 0.69 - accuracy: 0.53},
- * redrawn in place with a carriage return, at most a few times a second.
+ * redrawn in place with a carriage return, at most a few times a second (when live; otherwise only
+ * the epoch's final line is written).
  */
 final class ProgressBar {
 
@@ -14,18 +15,20 @@ final class ProgressBar {
 
     private final PrintStream out;
     private final int steps;
+    private final boolean live;
     private final long start = System.nanoTime();
     private long lastDraw;
 
-    ProgressBar(PrintStream out, int steps) {
+    ProgressBar(PrintStream out, int steps, boolean live) {
         this.out = out;
         this.steps = steps;
+        this.live = live;
     }
 
     /** Redraws the line after {@code step} of the steps, if enough time has passed since the last redraw. */
     void update(int step, Map<String, Double> metrics) {
         long now = System.nanoTime();
-        if (step < steps && now - lastDraw < MIN_REDRAW_NANOS) {
+        if (!live || step < steps && now - lastDraw < MIN_REDRAW_NANOS) {
             return;
         }
         lastDraw = now;

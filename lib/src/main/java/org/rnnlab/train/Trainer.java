@@ -41,6 +41,7 @@ public final class Trainer {
     private Long shuffleSeed = 42L;
     private Mode mode = Mode.current();
     private PrintStream out = System.out;
+    private int verbose = 1;
     private String keepBestOf;
     private int patience;
     private boolean restoreBest;
@@ -135,6 +136,15 @@ public final class Trainer {
         out.printf("Restored the %s.%n", best);
     }
 
+    /** Keras' {@code verbose}: 1 a progress bar and a line per epoch (default), 2 a line per epoch, 0 only the final line. */
+    public Trainer verbose(int level) {
+        if (level < 0 || level > 2) {
+            throw new IllegalArgumentException("verbose must be 0, 1 or 2, was " + level);
+        }
+        this.verbose = level;
+        return this;
+    }
+
     /** Where progress goes (standard output by default). */
     public Trainer output(PrintStream out) {
         this.out = out;
@@ -176,7 +186,8 @@ public final class Trainer {
         }
         OutputKind kind = OutputKind.of(model);
         String metric = kind.metric;
-        out.printf("Train on %,d samples%s%n", train.size(),
+        PrintStream log = verbose > 0 ? out : new PrintStream(java.io.OutputStream.nullOutputStream());
+        log.printf("Train on %,d samples%s%n", train.size(),
                 validation == null ? "" : String.format(", validate on %,d samples", validation.size()));
         DataSetIterator it = train.iterator(batchSize, shuffleSeed);
         int steps = (train.size() + batchSize - 1) / batchSize;
@@ -188,9 +199,9 @@ public final class Trainer {
         int sinceBest = 0;
         try {
             for (int e = 1; e <= run; e++) {
-                out.printf("Epoch %d/%d%n", e, run);
+                log.printf("Epoch %d/%d%n", e, run);
                 long start = System.nanoTime();
-                ProgressBar bar = new ProgressBar(out, steps);
+                ProgressBar bar = new ProgressBar(log, steps, verbose == 1);
                 it.reset();
                 double lossSum = 0;
                 double metricSum = 0;
@@ -237,7 +248,7 @@ public final class Trainer {
                         best = new BestWeights(e, keepBestOf, v, model.params());
                         sinceBest = 0;
                     } else if (patience > 0 && ++sinceBest >= patience) {
-                        out.printf("Epoch %d: early stopping, %s has not improved for %d epochs.%n", e, keepBestOf, patience);
+                        log.printf("Epoch %d: early stopping, %s has not improved for %d epochs.%n", e, keepBestOf, patience);
                         break;
                     }
                 }

@@ -70,6 +70,21 @@ class BidirectionalLastStepTest extends GradientCheckSupport {
     }
 
     @Test
+    void kerasNestedBidirectionalExampleHas4265Parameters() {
+        MultiLayerNetwork n = new MultiLayerNetwork(base().list()
+                .layer(new Bidirectional(Bidirectional.Mode.CONCAT, lstm(10, 10)))
+                .layer(new BidirectionalLastStep(lstm(20, 10)))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(20).nOut(5).activation(Activation.IDENTITY).build())
+                .build());
+        n.init();
+        ModelSummary s = ModelSummary.of(n, org.deeplearning4j.nn.conf.inputs.InputType.recurrent(10, 5));
+        assertEquals(java.util.List.of(1_680L, 2_480L, 105L), s.rows().stream().map(ModelSummary.Row::params).toList());
+        assertEquals(java.util.List.of("(None, 20, 5)", "(None, 20)", "(None, 5)"),
+                s.rows().stream().map(ModelSummary.Row::outputShape).toList());
+        assertEquals(4_265L, s.totalParams());
+    }
+
+    @Test
     void matchesAGraphOfForwardAndReversedLayersWithTheSameWeights() {
         MultiLayerNetwork mln = net(new BidirectionalLastStep(lstm(3, 4)), 8);
         ComputationGraphConfiguration conf = base().graphBuilder().addInputs("in")
