@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
@@ -266,10 +265,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         // Gradient to the layer below: [T·batch, nIn] back to [batch, nIn, T].
         INDArray dx2 = dA.mmul(w.transpose());
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dt, new long[]{mb, nIn, steps}, 'f');
-        epsOut.assign(dx2.reshape('c', steps, mb, nIn).permute(1, 2, 0));
-        if (tbpttBackLength > 0 && end > 0) {
-            epsOut.get(all(), all(), interval(0, end)).assign(0);
-        }
+        epsOut.assign(dx2.reshape('c', steps, mb, nIn).permute(1, 2, 0)); // steps before a truncated BPTT window got dA = 0
         weightNoiseParams.clear();
 
         Gradient g = new DefaultGradient(gradientsFlattened);
