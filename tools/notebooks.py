@@ -13,6 +13,7 @@ In a solution's code cell, the lines between `// BEGIN SOLUTION: <instruction>` 
 `// END SOLUTION` are what the learner writes; the exercise shows `// Code it! <instruction>` there.
 """
 import argparse
+import atexit
 import copy
 import json
 import os
@@ -160,6 +161,10 @@ def execute_one(path, out_dir, timeout):
                     print(f"[lab] kernel start {attempt} failed ({e}); starting another", file=log, flush=True)
                     continue
                 crash = f"{type(e).__name__}: {e}"
+            finally:
+                # execute() has shut its kernel down (or the failed start did): drop nbclient's exit hook,
+                # which would otherwise fail on a client whose kernel never started.
+                atexit.unregister(client._cleanup_kernel)
             break
     seconds = time.monotonic() - start
     coalesce_streams(nb)
