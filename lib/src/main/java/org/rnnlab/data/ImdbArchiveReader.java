@@ -66,15 +66,10 @@ final class ImdbArchiveReader {
     }
 
     private static List<Review> readFolder(Path folder) throws IOException {
-        Path root = Files.isDirectory(folder.resolve("aclImdb")) ? folder : folder.getParent();
-        if (root == null) {
-            root = folder;
-        }
         List<Review> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String rel = root.relativize(p).toString().replace('\\', '/');
-                Matcher m = NAME.matcher(rel);
+                Matcher m = NAME.matcher(p.toAbsolutePath().toString().replace('\\', '/'));
                 if (m.find()) {
                     out.add(review(m, Files.readString(p, StandardCharsets.UTF_8)));
                 }

@@ -31,7 +31,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     public static final String STATE_KEY_PREV_H = "prevH";
 
     /** Gate values of one forward pass, rows ordered time-major: row t·batch + i is example i at step t. */
-    private record Cache(INDArray x2, INDArray preZR, INDArray zr, INDArray preH, INDArray hh, INDArray hPrev,
+    private record Cache(INDArray w, INDArray rw, INDArray x2, INDArray preZR, INDArray zr, INDArray preH, INDArray hh, INDArray hPrev,
                          INDArray u, INDArray out) {
     }
 
@@ -173,8 +173,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
             h = hNew;
         }
         INDArray result = permuteIfNWC(out);
-        return forBackprop ? new Cache(x2, preZR, zr, preH, hh, hPrev, u, result)
-                : new Cache(null, null, zr, null, hh, hPrev, null, result);
+        return forBackprop ? new Cache(w, rw, x2, preZR, zr, preH, hh, hPrev, u, result)
+                : new Cache(w, rw, null, null, zr, null, hh, hPrev, null, result);
     }
 
     @Override
@@ -194,8 +194,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         boolean resetAfter = layerConf().isResetAfter();
         IActivation gateFn = layerConf().getGateActivationFn();
         IActivation candFn = layerConf().getActivationFn();
-        INDArray w = getParamWithNoise(GRUParamInitializer.WEIGHT_KEY, true, mgr);
-        INDArray rw = getParamWithNoise(GRUParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
+        INDArray w = c.w();
+        INDArray rw = c.rw();
         DataType dt = w.dataType();
         INDArray rwZR = rw.get(all(), interval(0, 2 * n));
         INDArray rwH = rw.get(all(), interval(2 * n, 3 * n));

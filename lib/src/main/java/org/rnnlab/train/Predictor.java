@@ -23,7 +23,7 @@ public final class Predictor {
         for (int from = 0; from < data.size(); from += BATCH) {
             int to = Math.min(from + BATCH, data.size());
             INDArray y = model.output(data.featuresOf(IntStream.range(from, to).toArray()), false);
-            float[] part = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            float[] part = floats(y);
             if (out == null) {
                 width = part.length / (to - from);
                 out = new float[data.size() * width];
@@ -31,6 +31,11 @@ public final class Predictor {
             System.arraycopy(part, 0, out, from * width, part.length);
         }
         return out == null ? new float[0] : out;
+    }
+
+    /** An array's values as floats in row-major order (a contiguous copy, whatever the array's type and view). */
+    public static float[] floats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
     /** The network's outputs for padded token sequences, one value per sequence (first output unit). */

@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -216,9 +215,9 @@ public final class Trainer {
                     if (metric != null) {
                         float[] p = capture.outputs();
                         if (p == null) {
-                            p = model.output(batch.getFeatures(), false).castTo(DataType.FLOAT).dup('c').data().asFloat();
+                            p = Predictor.floats(model.output(batch.getFeatures(), false));
                         }
-                        float[] y = batch.getLabels().castTo(DataType.FLOAT).dup('c').data().asFloat();
+                        float[] y = Predictor.floats(batch.getLabels());
                         metricSum += kind.metric(p, y, (int) batch.getLabels().size(1)) * n;
                     }
                     seen += n;
@@ -317,7 +316,7 @@ public final class Trainer {
                     z.addiRowVector(out.getParam("b"));
                 }
                 INDArray p = out.layerConf().getActivationFn().getActivation(z, false);
-                outputs = p.castTo(DataType.FLOAT).dup('c').data().asFloat();
+                outputs = Predictor.floats(p);
             }
         }
     }
