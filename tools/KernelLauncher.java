@@ -16,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.LogManager;
 
 /**
@@ -32,7 +34,8 @@ import java.util.logging.LogManager;
  *
  * <p>Second, now and then the kernel's shell socket never receives a message at all. The launcher
  * probes it with a kernel_info_request of its own and, without an answer, exits, so that a fresh
- * kernel is started instead of one that would never answer. (A third fault remains: a client that
+ * kernel is started instead of one that would never answer — unless the shell has received messages
+ * (a client's long cell can keep it from answering the probe in time, and such a kernel works). (A third fault remains: a client that
  * connected during start-up is sometimes never answered; ./lab's notebook runner then starts a
  * fresh kernel, and in Jupyter "Restart kernel" does the same.) Run by the kernelspec as {@code java -cp <kernel jar> KernelLauncher.java <connection file>}.
  */
@@ -49,7 +52,19 @@ public class KernelLauncher {
         Channels channels = new Channels(props);
         set(channels, "handlers", new ConcurrentHashMap<>());
         channels.connect(MainApp.kernel);
-        if (!shellAnswers(props)) {
+        // Count the messages the shell thread looks up a handler for: a shell that receives messages
+        // works, even when it is too busy with a client's long cell to answer the probe in time.
+        AtomicInteger received = new AtomicInteger();
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> handlers = (Map<Object, Object>) get(channels, "handlers");
+        set(channels, "handlers", new ConcurrentHashMap<>(handlers) {
+            @Override
+            public Object get(Object type) {
+                received.incrementAndGet();
+                return super.get(type);
+            }
+        });
+        if (!shellAnswers(props) && received.get() == 0) {
             // Exiting lets Jupyter (and ./lab's runner) start a fresh kernel instead of waiting forever.
             System.err.println("The kernel's shell socket does not answer; exiting so that a fresh kernel is started.");
             System.exit(75);
@@ -88,6 +103,12 @@ public class KernelLauncher {
             probe.setReceiveTimeOut(5000);
             return probe.recv() != null;
         }
+    }
+
+    private static Object get(Object target, String field) throws ReflectiveOperationException {
+        Field f = target.getClass().getDeclaredField(field);
+        f.setAccessible(true);
+        return f.get(target);
     }
 
     private static void set(Object target, String field, Object value) throws ReflectiveOperationException {

@@ -11,6 +11,9 @@
 
 In a solution's code cell, the lines between `// BEGIN SOLUTION: <instruction>` and
 `// END SOLUTION` are what the learner writes; the exercise shows `// Code it! <instruction>` there.
+`student` also writes nbgrader's cell metadata into the solution (the instructor's source version):
+solution cells are editable, check cells (`Check.<step>(...)`) are graded tests worth the step's
+points, every other cell is locked.
 """
 import argparse
 import atexit
@@ -25,6 +28,9 @@ from pathlib import Path
 import nbformat
 
 BEGIN = re.compile(r"^(\s*)// BEGIN SOLUTION(?::\s*(.*))?$")
+CHECK = re.compile(r"^Check\.(\w+)\(")
+# Points of each graded step in full mode; tools/grading_test.py checks them against the library's plan.
+STEP_POINTS = {"model": 5, "training": 5, "results": 2, "layers": 3}
 END = re.compile(r"^\s*// END SOLUTION\s*$")
 
 
@@ -49,6 +55,27 @@ def strip_solution(source, where):
     if inside:
         sys.exit(f"{where}: BEGIN SOLUTION is never closed by END SOLUTION")
     return "\n".join(out)
+
+
+def nbgrader_metadata(cell, index):
+    """nbgrader's metadata for a cell of a solution notebook (schema 3)."""
+    meta = {"schema_version": 3, "task": False, "grade": False, "solution": False, "locked": True,
+            "grade_id": f"cell-{index:02d}"}
+    if cell.cell_type == "code" and any(BEGIN.match(l) for l in cell.source.split("\n")):
+        meta.update(solution=True, locked=False, grade_id=f"solution-{index:02d}")
+    elif cell.cell_type == "code" and CHECK.match(cell.source.strip()):
+        step = CHECK.match(cell.source.strip()).group(1)
+        if step in STEP_POINTS:
+            meta.update(grade=True, grade_id=f"check-{step}", points=STEP_POINTS[step])
+    return meta
+
+
+def with_nbgrader(solution):
+    """The solution notebook with nbgrader metadata on every cell."""
+    nb = copy.deepcopy(solution)
+    for i, cell in enumerate(nb.cells):
+        cell.metadata["nbgrader"] = nbgrader_metadata(cell, i)
+    return nb
 
 
 def exercise_of(solution, name):
@@ -76,9 +103,14 @@ def serialize(nb):
 
 def cmd_student(paths):
     for path in paths:
+        solution = nbformat.read(path, as_version=4)
+        marked = with_nbgrader(solution)
+        if marked != solution:
+            nbformat.write(marked, path)
+            print(f"wrote nbgrader metadata into {path}")
         target = exercise_path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(serialize(exercise_of(nbformat.read(path, as_version=4), path)), encoding="utf-8")
+        target.write_text(serialize(exercise_of(marked, path)), encoding="utf-8")
         print(f"wrote {target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target}")
     return 0
 
@@ -86,12 +118,16 @@ def cmd_student(paths):
 def cmd_check(paths):
     stale = []
     for path in paths:
+        solution = nbformat.read(path, as_version=4)
+        if with_nbgrader(solution) != solution:
+            stale.append(path)
         target = exercise_path(path)
-        want = serialize(exercise_of(nbformat.read(path, as_version=4), path))
+        want = serialize(exercise_of(solution, path))
         if not target.exists() or target.read_text(encoding="utf-8") != want:
             stale.append(target)
     for t in stale:
-        print(f"stale: {t} differs from what its solution generates; run ./lab student", file=sys.stderr)
+        print(f"stale: {t} differs from what its solution generates (or lacks nbgrader metadata); run ./lab student",
+              file=sys.stderr)
     print(f"exercise notebooks: {len(paths) - len(stale)} passed, {len(stale)} failed")
     return 1 if stale else 0
 

@@ -117,6 +117,11 @@ public final class Trainer {
         return this;
     }
 
+    /** What this trainer is set up to do: epochs, batch size, validation split, monitored metric. */
+    public TrainingSettings settings() {
+        return new TrainingSettings(epochs, batchSize, validationSplit, keepBestOf, patience);
+    }
+
     /** The weights kept by {@link #keepBestWeights} or {@link #earlyStopping}, or null if none were kept. */
     public BestWeights bestWeights() {
         return best;

@@ -1,0 +1,98 @@
+package org.rnnlab.grade;
+
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.rnnlab.eval.BinaryReport;
+import org.rnnlab.train.Trainer;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The check cells of the exercise notebooks: each prints a ✓ or ✗ line per item with a hint naming
+ * what differs, and never throws at the learner. {@link #hint} gives further hints, {@link #solution}
+ * the solution of a step. Under nbgrader's autograder (environment variable {@code NBGRADER_EXECUTION})
+ * a check that did not pass raises an {@link AssertionError}, which is how nbgrader scores a test cell.
+ *
+ * <pre>{@code
+ * Check.model("6.01", model);
+ * Check.training("6.01", model, trainer);
+ * Check.hint("6.01", "model", 1);
+ * }</pre>
+ */
+public final class Check {
+
+    private Check() {
+    }
+
+    /** Checks the network built in the "Code it!" cell. */
+    public static void model(String exercise, MultiLayerNetwork model) {
+        show(() -> Grader.model(exercise, model));
+    }
+
+    /** Checks the loss, the optimizer and the trainer's settings. */
+    public static void training(String exercise, MultiLayerNetwork model, Trainer trainer) {
+        show(() -> Grader.training(exercise, model, trainer));
+    }
+
+    /** Checks the test accuracy of an evaluation (graded in full mode only). */
+    public static void results(String exercise, BinaryReport report) {
+        show(() -> Grader.results(exercise, report));
+    }
+
+    /** Checks stand-alone recurrent layers (6.07: SimpleRnn, LSTM, GRU). */
+    public static void layers(String exercise, Layer rnnLayer, Layer lstmLayer, Layer gruLayer) {
+        show(() -> Grader.layers(exercise, rnnLayer, lstmLayer, gruLayer));
+    }
+
+    /** Prints hint {@code level} (1 = gentlest) of a step. */
+    public static void hint(String exercise, String step, int level) {
+        try {
+            Step s = step(exercise, step);
+            List<String> hints = s.hints();
+            int n = Math.max(1, Math.min(level, hints.size()));
+            System.out.printf("Hint %d of %d for %s · %s: %s%n", n, hints.size(), exercise, step, hints.get(n - 1));
+            System.out.println(n < hints.size()
+                    ? String.format("More: Check.hint(\"%s\", \"%s\", %d).", exercise, step, n + 1)
+                    : String.format("Still stuck? Check.solution(\"%s\", \"%s\") shows the solution.", exercise, step));
+        } catch (IllegalArgumentException e) {
+            System.out.println("⚠ " + e.getMessage());
+        }
+    }
+
+    /** Prints the solution of a step, as the solution notebook writes it. */
+    public static void solution(String exercise, String step) {
+        try {
+            ExerciseSpec spec = Grader.exercise(exercise);
+            Step s = step(exercise, step);
+            String code = Solutions.region(spec.notebook(), s.solutionRegion());
+            if (code == null) {
+                System.out.printf("Step \"%s\" has no code to write: %s%n", step, s.hints().get(0));
+                return;
+            }
+            System.out.printf("Solution of %s · %s (from notebooks/solutions/%s.ipynb):%n%n%s", exercise, step, spec.notebook(), code);
+        } catch (IllegalArgumentException e) {
+            System.out.println("⚠ " + e.getMessage());
+        }
+    }
+
+    private static Step step(String exercise, String step) {
+        ExerciseSpec spec = Grader.exercise(exercise);
+        return spec.step(step).orElseThrow(() -> new IllegalArgumentException("exercise " + exercise + " has no step \"" + step
+                + "\"; its steps are " + spec.steps().stream().map(Step::name).toList()));
+    }
+
+    private static void show(Supplier<StepResult> check) {
+        StepResult r;
+        try {
+            r = check.get();
+        } catch (RuntimeException e) {
+            System.out.println("⚠ The check could not run: " + e.getMessage());
+            return;
+        }
+        System.out.print(r.report());
+        if (System.getenv("NBGRADER_EXECUTION") != null && !r.passed()) {
+            throw new AssertionError(r.exercise() + " " + r.step() + ": " + r.points() + "/" + r.maxPoints() + "\n" + r.feedback());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.rnnlab.grade;
+
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.rnnlab.Mode;
+import org.rnnlab.eval.BinaryReport;
+import org.rnnlab.train.Predictor;
+import org.rnnlab.train.Trainer;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Grades the steps of an exercise from the objects a notebook built and returns the results; used by
+ * the check cells ({@link Check}) and by the autograder ({@link Autograde}) alike, so both give the
+ * same points and hints.
+ */
+public final class Grader {
+
+    private Grader() {
+    }
+
+    /** The graded exercise {@code id}, or an exception naming the graded ones. */
+    public static ExerciseSpec exercise(String id) {
+        return Exercises.find(id).orElseThrow(() -> new IllegalArgumentException("there is no graded exercise \"" + id
+                + "\"; the graded ones are " + Exercises.all().stream().map(ExerciseSpec::id).collect(Collectors.joining(", "))));
+    }
+
+    /** The network's layers against the exercise's. */
+    public static StepResult model(String exercise, MultiLayerNetwork model) {
+        return ModelChecks.check(exercise(exercise), model);
+    }
+
+    /** Loss, optimizer, epochs, batch size and validation split against the exercise's. */
+    public static StepResult training(String exercise, MultiLayerNetwork model, Trainer trainer) {
+        return TrainingChecks.check(exercise(exercise), model, trainer);
+    }
+
+    /** A test accuracy (NaN: none yet) against the exercise's floor; graded in full mode only. */
+    public static StepResult results(String exercise, double accuracy, Mode mode) {
+        return ResultChecks.check(exercise(exercise), accuracy, mode);
+    }
+
+    /** The test accuracy of a report (null: none yet) against the exercise's floor, in the current mode. */
+    public static StepResult results(String exercise, BinaryReport report) {
+        return results(exercise, report == null ? Double.NaN : report.accuracy(), Mode.current());
+    }
+
+    /** Measures the model's test accuracy itself, then checks it against the floor, in the current mode. */
+    public static StepResult results(String exercise, MultiLayerNetwork model, int[][] xTest, int[] yTest) {
+        double accuracy = Double.NaN;
+        if (model != null && xTest != null && yTest != null && xTest.length == yTest.length && xTest.length > 0) {
+            try {
+                accuracy = BinaryReport.of(Predictor.predict(model, xTest), yTest).accuracy();
+            } catch (RuntimeException e) {
+                accuracy = Double.NaN;
+            }
+        }
+        return results(exercise, accuracy, Mode.current());
+    }
+
+    /** Stand-alone recurrent layers (6.07: SimpleRnn, LSTM, GRU) against the exercise's. */
+    public static StepResult layers(String exercise, Layer... layers) {
+        return LayerChecks.check(exercise(exercise), List.of("rnnLayer", "lstmLayer", "gruLayer"), Arrays.asList(layers));
+    }
+}

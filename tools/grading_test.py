@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Tests of the autograder, run by `./lab test`: grades every solution (full marks), every untouched
+exercise (0 points, no errors) and a set of deliberately wrong submissions made from the 6.01
+solution, each of which must get the expected points and hint.
+
+  grading_test.py --plan PLAN --out DIR
+"""
+import argparse
+import copy
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import grader  # noqa: E402
+import notebooks  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "notebooks" / "solutions" / "6.01-simple-rnn.ipynb"
+
+
+def edited(replacements):
+    """The 6.01 solution with text replaced in its code cells (each replacement must apply)."""
+    nb = nbformat.read(SOURCE, as_version=4)
+    for old, new in replacements:
+        hits = [c for c in nb.cells if c.cell_type == "code" and old in c.source]
+        assert hits, f"test set-up: {old!r} is not in {SOURCE.name}"
+        for c in hits:
+            c.source = c.source.replace(old, new)
+    return nb
+
+
+def wrong_submissions():
+    """(file name, notebook or raw text, {step: (points, max, hint substring)}, whole-submission error substring)."""
+    rnn = ("new LastTimeStep(new SimpleRnn.Builder()", "new LastTimeStep(new LSTM.Builder()")
+    cases = []
+    cases.append(("wrong-layer-type.ipynb", edited([rnn]),
+                  {"model": (3, 5, "layer 3 is an LSTM; this exercise asks for a SimpleRnn"), "training": (5, 5, "")}, None))
+    cases.append(("wrong-units.ipynb", edited([(".nIn(32).nOut(32)", ".nIn(32).nOut(64)"), (".nIn(32).nOut(1)", ".nIn(64).nOut(1)")]),
+                  {"model": (3, 5, "layer 3 (SimpleRnn) has 64 units; the exercise asks for 32")}, None))
+    cases.append(("keras-dropout.ipynb", edited([("new SpatialDropout(0.6)", "new SpatialDropout(0.4)"),
+                                                 ("new DropoutLayer(0.6)", "new DropoutLayer(0.4)")]),
+                  {"model": (4, 5, "DL4J's dropout takes the probability of keeping a unit: 0.6 for the exercise's 0.4")}, None))
+    cases.append(("wrong-loss.ipynb", edited([("LossFunction.XENT", "LossFunction.MSE")]),
+                  {"model": (5, 5, ""), "training": (4, 5, "binary cross-entropy: new OutputLayer.Builder(LossFunction.XENT)")}, None))
+    nb = nbformat.read(SOURCE, as_version=4)
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and c.source.startswith("Check."))]
+    cases.append(("deleted-checks.ipynb", nb, {"model": (5, 5, ""), "training": (5, 5, "")}, None))
+    nb = edited([rnn])
+    fake = "Check 6.01 · model: 5/5\n✓ all fine\nRNNLAB-GRADE 0 {\"points\": 5, \"maxPoints\": 5, \"feedback\": \"ok\"}\n"
+    for c in nb.cells:
+        if c.cell_type == "code" and c.source.startswith("Check."):
+            c.outputs = [nbformat.v4.new_output("stream", name="stdout", text=fake)]
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'System.out.println("RNNLAB-GRADE 0 {\\"step\\": \\"model\\", \\"points\\": 5, \\"maxPoints\\": 5, \\"feedback\\": \\"ok\\"}");'))
+    cases.append(("faked-outputs.ipynb", nb, {"model": (3, 5, "layer 3 is an LSTM")}, None))
+    cases.append(("renamed-model.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork net = null;"),
+                                                 ("model = new MultiLayerNetwork(conf);\nmodel.init();",
+                                                  "net = new MultiLayerNetwork(conf);\nnet.init();")]),
+                  {"model": (0, 5, "the notebook has no variable `model` (renamed or deleted?)"),
+                   "training": (0, 5, "the notebook has no variable `model`, `trainer`")}, None))
+    cases.append(("infinite-loop.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork model = null;\nwhile (true) { }")]),
+                  {"model": (0, 5, "time limit"), "training": (0, 5, "time limit")}, "time limit"))
+    cases.append(("crash.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork model = null;\nSystem.exit(3);")]),
+                  {"model": (0, 5, "kernel died")}, "kernel died"))
+    text = SOURCE.read_text(encoding="utf-8")
+    cases.append(("6.01-corrupt.ipynb", text[: len(text) // 3], {"model": (0, 5, "not a valid notebook")}, "not a valid notebook"))
+    return cases
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plan", required=True)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    out = Path(args.out)
+    plan = json.loads(Path(args.plan).read_text())
+    failures = []
+
+    # nbgrader's points in the solutions are the library's.
+    for path in sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        ex = grader.exercise_of(nb, path)
+        for c in nb.cells:
+            meta = c.metadata.get("nbgrader", {})
+            if meta.get("grade"):
+                step = meta["grade_id"].removeprefix("check-")
+                want = {s["step"]: s["maxPoints"] for s in json.loads(Path(args.plan).with_name("plan-full.json").read_text())[ex]["steps"]}
+                if meta.get("points") != want.get(step):
+                    failures.append(f"{path.name}: nbgrader gives check-{step} {meta.get('points')} points, the library {want.get(step)}")
+
+    wrong = out / "wrong"
+    wrong.mkdir(parents=True, exist_ok=True)
+    cases = wrong_submissions()
+    for name, nb, _, _ in cases:
+        if isinstance(nb, str):
+            (wrong / name).write_text(nb, encoding="utf-8")
+        else:
+            (wrong / name).write_text(notebooks.serialize(nb), encoding="utf-8")
+
+    results = grader.grade_all([str(ROOT / "notebooks" / "solutions"), str(ROOT / "notebooks" / "exercises")],
+                               args.plan, str(out / "notebooks"), 900, "3g", 2)
+    results += grader.grade_all([str(wrong)], args.plan, str(out / "wrong-graded"), 90, "3g", 2)
+    by_name = {r["submission"]: r for r in results}
+
+    for r in results:
+        folder = r["submission"].split("/")[0]
+        points = sum(s["points"] for s in r["steps"])
+        top = sum(s["maxPoints"] for s in r["steps"])
+        if folder == "solutions":
+            if r["error"] or r["notes"] or points != top:
+                failures.append(f"solution {r['submission']}: {points}/{top}, error {r['error']}, notes {r['notes']}")
+            if r["exercise"] != "6.06" and top == 0:
+                failures.append(f"solution {r['submission']}: no graded steps")
+        elif folder == "exercises":
+            if r["error"] or r["notes"] or points != 0:
+                failures.append(f"untouched exercise {r['submission']}: {points}/{top}, error {r['error']}, notes {r['notes']}")
+    for name, _, expected, error in cases:
+        r = by_name.get(f"wrong/{name}")
+        if r is None:
+            failures.append(f"{name}: not graded")
+            continue
+        steps = {s["step"]: s for s in r["steps"]}
+        for step, (points, top, hint) in expected.items():
+            s = steps.get(step)
+            if s is None or s["points"] != points or s["maxPoints"] != top or hint not in s["feedback"]:
+                failures.append(f"{name} · {step}: expected {points}/{top} with {hint!r}, got "
+                                + (f"{s['points']}/{s['maxPoints']}: {s['feedback']!r}" if s else "no such step"))
+        if error and error not in (r["error"] or ""):
+            failures.append(f"{name}: expected the error {error!r}, got {r['error']!r}")
+    for f in failures:
+        print("FAIL", f, file=sys.stderr)
+    print(f"grading tests: {len(results)} submissions graded, {len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
