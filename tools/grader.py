@@ -319,7 +319,9 @@ def main():
         grade_all(args.paths, args.plan, args.out, args.timeout, args.memory, args.jobs)
         return 0
     grade_one(args.notebook, json.loads(Path(args.plan).read_text()), Path(args.out), args.timeout, args.name)
-    return 0
+    # Leave at once: after a timed-out cell, asyncio would report nbclient's abandoned tasks on the way out.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -119,6 +119,23 @@ public final class Plots {
         return image(c);
     }
 
+    /**
+     * Several series over a shared x axis, one line each with a legend, e.g. a gradient's size against
+     * the distance in steps for three kinds of cell; {@code logY} draws the y axis logarithmically.
+     */
+    public static BufferedImage lines(String title, String xTitle, String yTitle, double[] x,
+                                      java.util.Map<String, double[]> series, boolean logY) {
+        if (series == null || series.isEmpty()) {
+            return message("Nothing to plot yet.");
+        }
+        XYChart c = new XYChartBuilder().width(2 * W).height(H).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setMarkerSize(4);
+        c.getStyler().setYAxisLogarithmic(logY);
+        series.forEach((name, y) -> c.addSeries(name, x, y));
+        return image(c);
+    }
+
     /** A bar chart of one value per label, in the order given, e.g. test accuracy per model. */
     public static BufferedImage bars(String title, String yTitle, java.util.Map<String, ? extends Number> values) {
         if (values == null || values.isEmpty()) {

@@ -44,6 +44,11 @@ class PlotsTest {
         acc.put("RNN", 0.84);
         acc.put("LSTM", 0.87);
         assertTrue(Plots.bars("accuracy", "test accuracy", acc).getWidth() > 0);
+        Map<String, double[]> lines = new LinkedHashMap<>();
+        lines.put("SimpleRnn", new double[]{1, 0.1, 0.01});
+        lines.put("LSTM", new double[]{1, 0.5, 0.25});
+        assertEquals(960, Plots.lines("g", "k", "size", new double[]{0, 1, 2}, lines, true).getWidth());
+        assertEquals(60, Plots.lines("g", "k", "size", new double[]{0}, Map.of(), false).getHeight());
     }
 
     @Test
