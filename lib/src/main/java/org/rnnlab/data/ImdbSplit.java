@@ -48,6 +48,15 @@ public record ImdbSplit(List<String> texts, int[] labels, int[] stars) {
         return n;
     }
 
+    /** The first {@code n} reviews (all of them if there are fewer), e.g. a slice for a quick run. */
+    public ImdbSplit first(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("cannot take " + n + " reviews: give a count of 0 or more");
+        }
+        int k = Math.min(n, size());
+        return new ImdbSplit(texts.subList(0, k), java.util.Arrays.copyOf(labels, k), java.util.Arrays.copyOf(stars, k));
+    }
+
     /** The same reviews in an order shuffled by a Fisher–Yates pass driven by {@code rng}. */
     public ImdbSplit shuffled(Random rng) {
         List<Integer> order = new ArrayList<>(size());

@@ -136,6 +136,31 @@ public final class Plots {
         return image(c);
     }
 
+    /**
+     * A scatter plot of predicted against true values with the diagonal where they agree, e.g. predicted
+     * star ratings of reviews against their real ones; {@code jitter} spreads the true values sideways
+     * by up to that much (seeded), so that points on whole numbers do not hide each other.
+     */
+    public static BufferedImage scatter(String title, String xTitle, String yTitle, double[] truth, double[] predicted,
+                                        double jitter) {
+        if (truth == null || predicted == null || truth.length == 0 || truth.length != predicted.length) {
+            return message("Nothing to plot yet: predict first.");
+        }
+        XYChart c = new XYChartBuilder().width(W + 120).height(H + 60).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setMarkerSize(2);
+        c.getStyler().setLegendVisible(false);
+        java.util.Random rng = new java.util.Random(1);
+        double[] x = java.util.Arrays.stream(truth).map(v -> v + (rng.nextDouble() - 0.5) * 2 * jitter).toArray();
+        c.addSeries("predictions", x, predicted);
+        double lo = Math.min(java.util.Arrays.stream(truth).min().getAsDouble(), java.util.Arrays.stream(predicted).min().getAsDouble());
+        double hi = Math.max(java.util.Arrays.stream(truth).max().getAsDouble(), java.util.Arrays.stream(predicted).max().getAsDouble());
+        c.addSeries("agreement", new double[]{lo, hi}, new double[]{lo, hi})
+                .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+        return image(c);
+    }
+
     /** A bar chart of one value per label, in the order given, e.g. test accuracy per model. */
     public static BufferedImage bars(String title, String yTitle, java.util.Map<String, ? extends Number> values) {
         if (values == null || values.isEmpty()) {

@@ -39,6 +39,18 @@ class ImdbTest {
     }
 
     @Test
+    void firstTakesAnAlignedSlice() {
+        ImdbSplit train = imdb(Map.of()).sample().train();
+        ImdbSplit head = train.first(320);
+        assertEquals(320, head.size());
+        assertEquals(train.texts().subList(0, 320), head.texts());
+        assertEquals(train.stars()[319], head.stars()[319]);
+        assertEquals(train.labels()[5], head.labels()[5]);
+        assertEquals(2000, train.first(5000).size());
+        assertThrows(IllegalArgumentException.class, () -> train.first(-1));
+    }
+
+    @Test
     void loadingIsDeterministicAndShuffledSoTheValidationTailHoldsBothClasses() {
         ImdbData a = imdb(Map.of()).sample();
         ImdbData b = imdb(Map.of()).sample();

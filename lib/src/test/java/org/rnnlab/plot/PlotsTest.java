@@ -49,6 +49,8 @@ class PlotsTest {
         lines.put("LSTM", new double[]{1, 0.5, 0.25});
         assertEquals(960, Plots.lines("g", "k", "size", new double[]{0, 1, 2}, lines, true).getWidth());
         assertEquals(60, Plots.lines("g", "k", "size", new double[]{0}, Map.of(), false).getHeight());
+        assertEquals(600, Plots.scatter("s", "true", "predicted", new double[]{1, 4, 10}, new double[]{2, 5, 8}, 0.3).getWidth());
+        assertEquals(60, Plots.scatter("s", "true", "predicted", new double[]{1}, new double[0], 0).getHeight());
     }
 
     @Test
