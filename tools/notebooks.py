@@ -6,8 +6,9 @@
                                          exit 1 if any cell failed or wrote to stderr
   notebooks.py student NB...             write notebooks/exercises/<name> from notebooks/solutions/<name>
   notebooks.py check NB...               exit 1 if a committed exercise differs from what `student` writes
-  notebooks.py results --records DIR --readme README.md
-                                         rewrite the README's results section from the saved records
+  notebooks.py results --records DIR... [--readme README.md]
+                                         the results table from the saved records (one folder per seed
+                                         when several: mean and range), into the README's results section
 
 In a solution's code cell, the lines between `// BEGIN SOLUTION: <instruction>` and
 `// END SOLUTION` are what the learner writes; the exercise shows `// Code it! <instruction>` there.
@@ -232,42 +233,82 @@ KERAS = {"6.01": 84.15, "6.02": 87.05, "6.03": 87.06, "6.04": 87.60, "6.05": 87.
 BEGIN_RESULTS, END_RESULTS = "<!-- results:begin -->", "<!-- results:end -->"
 
 
-def results_table(folder):
-    """A markdown table of the saved exercise records in `folder`, with the Keras originals beside them."""
+def machine_line(records, seeds):
     import platform
     import subprocess
-    records = [json.loads(p.read_text()) for p in sorted(Path(folder).glob("*.json"))]
-    if not records:
-        return None
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine()) \
         if Path("/proc/cpuinfo").exists() else platform.machine()
-    lines = [f"Measured by `./lab run --full` on {max(r['date'] for r in records)}: {os.cpu_count()} cores ({cpu}), "
-             f"{java}, DL4J 1.0.0-M2.1, `OMP_NUM_THREADS=1`. One run per model (seed 42).", "",
-             "| exercise | model | recurrent params | epochs | training time | test accuracy, last epoch | "
-             "test accuracy, best validation epoch (epoch) | Keras original |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in records:
-        keras = KERAS.get(r["exercise"])
-        lines.append(f"| {r['exercise']} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | "
-                     f"{r['trainingSeconds'] / 60:.1f} min | {100 * r['testAccuracyLast']:.2f} % | "
-                     f"{100 * r['testAccuracyBest']:.2f} % ({r['bestEpoch']}) | "
+    runs = "One run per model (seed 42)." if not seeds else \
+        f"{len(seeds)} runs per model (seeds {', '.join(seeds)}): mean, and the range from lowest to highest."
+    full = all(r.get("mode") == "full" for r in records)
+    return (f"Measured by `./lab run{' --full' if full else ''}{' --seeds ' + ','.join(seeds) if seeds else ''}` on "
+            f"{max(r['date'] for r in records)}: {os.cpu_count()} cores ({cpu}), {java}, DL4J 1.0.0-M2.1, "
+            f"`OMP_NUM_THREADS=1`. {runs}")
+
+
+def results_table(folders):
+    """A markdown table of the saved exercise records in `folders` (one folder per seed when several),
+    with the Keras originals beside them."""
+    by_exercise = {}
+    seeds = []
+    for folder in folders:
+        files = sorted(Path(folder).glob("*.json"))
+        if files and len(folders) > 1:
+            seeds.append(Path(folder).parent.name)
+        for p in files:
+            r = json.loads(p.read_text())
+            by_exercise.setdefault(r["exercise"], []).append(r)
+    if not by_exercise:
+        return None
+    records = [r for rs in by_exercise.values() for r in rs]
+    lines = [machine_line(records, seeds), ""]
+    if not seeds:
+        lines += ["| exercise | model | recurrent params | epochs | training time | test accuracy, last epoch | "
+                  "test accuracy, best validation epoch (epoch) | Keras original |",
+                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for ex in sorted(by_exercise):
+            r = by_exercise[ex][0]
+            keras = KERAS.get(ex)
+            lines.append(f"| {ex} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | "
+                         f"{r['trainingSeconds'] / 60:.1f} min | {100 * r['testAccuracyLast']:.2f} % | "
+                         f"{100 * r['testAccuracyBest']:.2f} % ({r['bestEpoch']}) | "
+                         f"{'' if keras is None else f'{keras:.2f} %'} |")
+        return "\n".join(lines)
+
+    def spread(values):
+        v = [100 * x for x in values]
+        return f"{sum(v) / len(v):.2f} % ({min(v):.2f}–{max(v):.2f})"
+
+    lines += ["| exercise | model | recurrent params | epochs | runs | training time, mean | test accuracy, last epoch | "
+              "test accuracy, best validation epoch | Keras original |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for ex in sorted(by_exercise):
+        rs = by_exercise[ex]
+        r = rs[0]
+        keras = KERAS.get(ex)
+        lines.append(f"| {ex} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | {len(rs)} | "
+                     f"{sum(x['trainingSeconds'] for x in rs) / len(rs) / 60:.1f} min | "
+                     f"{spread([x['testAccuracyLast'] for x in rs])} | {spread([x['testAccuracyBest'] for x in rs])} | "
                      f"{'' if keras is None else f'{keras:.2f} %'} |")
     return "\n".join(lines)
 
 
-def cmd_results(folder, readme):
-    table = results_table(folder)
+def cmd_results(folders, readme):
+    table = results_table(folders)
     if table is None:
-        print(f"no result records in {folder}: nothing to write", file=sys.stderr)
+        print(f"no result records in {', '.join(map(str, folders))}: nothing to write", file=sys.stderr)
         return 1
+    if readme is None:
+        print(table)
+        return 0
     text = Path(readme).read_text(encoding="utf-8")
     if BEGIN_RESULTS not in text or END_RESULTS not in text:
         sys.exit(f"{readme} has no {BEGIN_RESULTS} ... {END_RESULTS} section")
     head, rest = text.split(BEGIN_RESULTS, 1)
     _, tail = rest.split(END_RESULTS, 1)
     Path(readme).write_text(f"{head}{BEGIN_RESULTS}\n{table}\n{END_RESULTS}{tail}", encoding="utf-8")
-    print(f"{readme}: results table updated from {folder}")
+    print(f"{readme}: results table updated from {', '.join(map(str, folders))}")
     return 0
 
 
@@ -281,8 +322,8 @@ def main():
     sub.add_parser("student").add_argument("notebooks", nargs="+")
     sub.add_parser("check").add_argument("notebooks", nargs="+")
     res = sub.add_parser("results")
-    res.add_argument("--records", required=True)
-    res.add_argument("--readme", required=True)
+    res.add_argument("--records", required=True, nargs="+", help="folders of records; one per seed for several")
+    res.add_argument("--readme", help="README to rewrite the results section of (default: print the table)")
     args = ap.parse_args()
     if args.cmd == "execute":
         return cmd_execute(args.notebooks, args.out, args.timeout)

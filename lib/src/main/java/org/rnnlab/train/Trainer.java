@@ -45,6 +45,7 @@ public final class Trainer {
     private int patience;
     private boolean restoreBest;
     private BestWeights best;
+    private Long runSeed = Reseed.fromEnvironment().orElse(null);
 
     private Trainer(MultiLayerNetwork model) {
         this.model = model;
@@ -85,6 +86,15 @@ public final class Trainer {
     /** Seed of the per-epoch shuffle of the training samples; null trains in the given order. */
     public Trainer shuffleSeed(Long seed) {
         this.shuffleSeed = seed;
+        return this;
+    }
+
+    /**
+     * Before training, draws the network's initial weights again with this seed and shuffles with it
+     * (null: keep the weights as built). Set from {@code RNNLAB_SEED} by default; see {@link Reseed}.
+     */
+    public Trainer runSeed(Long seed) {
+        this.runSeed = seed;
         return this;
     }
 
@@ -187,6 +197,11 @@ public final class Trainer {
         if (run < epochs) {
             out.printf("Quick mode: training %d of the %d epochs on a small sample (%s=full runs the exercise's settings).%n",
                     run, epochs, Mode.ENV);
+        }
+        if (runSeed != null) {
+            Reseed.apply(model, runSeed);
+            shuffleSeed = runSeed;
+            out.printf("Seed %d (%s): initial weights drawn again and batches shuffled with it.%n", runSeed, Reseed.ENV);
         }
         OutputKind kind = OutputKind.of(model);
         String metric = kind.metric;

@@ -35,7 +35,7 @@ class TrainerTest {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     private Trainer trainer(MultiLayerNetwork net) {
-        return Trainer.of(net).output(new PrintStream(log, true)).mode(Mode.FULL);
+        return Trainer.of(net).output(new PrintStream(log, true)).mode(Mode.FULL).runSeed(null);
     }
 
     @Test
