@@ -80,7 +80,10 @@ public record ExerciseResult(String exercise, String model, long recurrentParams
         try {
             Files.createDirectories(dir);
             Path file = dir.resolve(exercise + ".json");
-            Files.writeString(file, toJson());
+            // Written beside and moved into place, so that a notebook reading the folder meanwhile never sees half a file.
+            Path part = Files.createTempFile(dir, exercise + ".", ".part");
+            Files.writeString(part, toJson());
+            Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             System.out.println("Result saved to " + file);
             return file;
         } catch (IOException e) {

@@ -39,7 +39,7 @@ public final class Exercises {
         int vocab = 8000;
         int len = 32;
         return List.of(
-                sentiment("6.01", "Plain recurrent network", "6.01-simple-rnn", 10, List.of(embedding(vocab, len), spatialDropout(0.4),
+                sentiment("6.01", "SimpleRNN", "6.01-simple-rnn", 10, List.of(embedding(vocab, len), spatialDropout(0.4),
                         simpleRnn(32, 32).lastStep(), dropout(0.4), output(32, 1, Activation.SIGMOID))),
                 sentiment("6.02", "LSTM", "6.02-lstm", 5, List.of(embedding(vocab, len), spatialDropout(0.4),
                         lstm(32, 32).lastStep(), dropout(0.4), output(32, 1, Activation.SIGMOID))),

@@ -93,6 +93,17 @@ class GraderTest {
     }
 
     @Test
+    void referenceModelsAreWhatTheChecksAskFor() {
+        for (String id : List.of("6.01", "6.02", "6.03", "6.04", "6.05")) {
+            MultiLayerNetwork m = ReferenceModels.build(id, 42);
+            StepResult model = Grader.model(id, m);
+            assertEquals(5, model.points(), id + ": " + model.report());
+            assertEquals(5, Grader.training(id, m, trainer(m, Grader.exercise(id).epochs())).points(), id);
+            assertEquals(Grader.exercise(id).totalParams(), m.numParams(), id);
+        }
+    }
+
+    @Test
     void parameterCountsAreTheExercises() {
         assertEquals(2_080, Grader.exercise("6.01").recurrentParams());
         assertEquals(8_320, Grader.exercise("6.02").recurrentParams());
