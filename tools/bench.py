@@ -3,6 +3,8 @@
 
   bench.py torch ID BATCHES INFERENCE   time exercise ID's network in PyTorch on the same synthetic data
                                         shape as the DL4J side; print one JSON line
+  bench.py kernel                       seconds until the Java kernel answers, and until a first cell has
+                                        loaded the library and built an exercise's network; one JSON line
   bench.py report RESULTS.jsonl OUT.json [README.md]
                                         the table of both frameworks with DL4J/PyTorch ratios; also as JSON,
                                         and into the README's torch-bench section when given
@@ -89,8 +91,39 @@ def time_torch(exercise, batches, inference):
                       "peakMemoryMB": peak}))
 
 
+def time_kernel():
+    """Kernel start (until it answers kernel_info) and first use of the library in it (imports, DL4J and
+    ND4J initialisation, building 6.01's network), as a learner meets them when opening a notebook."""
+    import subprocess
+    from jupyter_client.manager import start_new_kernel
+    for attempt in range(5):
+        start = time.perf_counter()
+        try:
+            km, kc = start_new_kernel(kernel_name="rnnlab", startup_timeout=30,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except RuntimeError:
+            continue                                  # a start-up fault of the kernel: try a fresh one
+        ready = time.perf_counter() - start
+        try:
+            start = time.perf_counter()
+            reply = kc.execute_interactive("import org.rnnlab.grade.ReferenceModels;\n"
+                                           "var net = ReferenceModels.build(\"6.01\", 1);\n"
+                                           "net.numParams()", timeout=300, output_hook=lambda msg: None)
+            first = time.perf_counter() - start
+            ok = reply["content"]["status"] == "ok"
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        print(json.dumps({"framework": "kernel", "kernelStartSeconds": round(ready, 1),
+                          "firstCellSeconds": round(first, 1), "ok": ok, "attempts": attempt + 1}))
+        return
+    print(json.dumps({"framework": "kernel", "ok": False, "attempts": 5}))
+
+
 def report(results_file, out_file, readme=None):
     rows = [json.loads(l) for l in open(results_file) if l.strip().startswith("{")]
+    kernel = next((r for r in rows if r["framework"] == "kernel"), None)
+    rows = [r for r in rows if r["framework"] != "kernel"]
     names = {"6.01": "SimpleRNN", "6.02": "LSTM", "6.03": "GRU", "6.04": "Bidirectional LSTM", "6.05": "Stacked LSTM"}
     table = []
     for ex in sorted({r["exercise"] for r in rows}):
@@ -114,6 +147,9 @@ def report(results_file, out_file, readme=None):
     if not any(r["torch"] for r in table):
         lines.append("PyTorch comparison skipped: PyTorch is not installed (Debian: python3-torch).")
     lines.append("ratio = DL4J / PyTorch: below 1 means DL4J is faster.")
+    if kernel and kernel.get("ok"):
+        lines.append(f"Java kernel: answers {kernel['kernelStartSeconds']:.1f} s after start; its first cell (library "
+                     f"imports, ND4J start-up, building 6.01's network) takes {kernel['firstCellSeconds']:.1f} s.")
     print("\n".join(lines))
     with open(out_file, "w") as f:
         json.dump(table, f, indent=1)
@@ -146,6 +182,8 @@ def write_readme(readme, lines, rows):
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "torch":
         time_torch(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif len(sys.argv) == 2 and sys.argv[1] == "kernel":
+        time_kernel()
     elif len(sys.argv) in (4, 5) and sys.argv[1] == "report":
         report(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) == 5 else None)
     else:
