@@ -2,14 +2,13 @@ package org.rnnlab.bench;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
+import org.rnnlab.data.SyntheticImdb;
 import org.rnnlab.grade.ReferenceModels;
 import org.rnnlab.train.Predictor;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -40,18 +39,7 @@ public final class ExerciseBenchmark {
         int inference = args.length > 2 ? Integer.parseInt(args[2]) : INFERENCE;
         MultiLayerNetwork model = ReferenceModels.build(id, 42);
         Random r = new Random(42);
-        List<DataSet> data = new ArrayList<>();
-        for (int b = 0; b < batches + 2; b++) {
-            float[] x = new float[BATCH * LENGTH];
-            float[] y = new float[BATCH];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = 1 + r.nextInt(VOCAB - 1);
-            }
-            for (int i = 0; i < y.length; i++) {
-                y[i] = r.nextInt(2);
-            }
-            data.add(new DataSet(Nd4j.create(x, new long[]{BATCH, LENGTH}, 'c'), Nd4j.create(y, new long[]{BATCH, 1}, 'c')));
-        }
+        List<DataSet> data = SyntheticImdb.batches(batches + 2, BATCH, LENGTH, VOCAB, r);
         model.fit(data.get(0));                      // warm-up: JIT, workspaces
         model.fit(data.get(1));
         long start = System.nanoTime();
@@ -60,12 +48,7 @@ public final class ExerciseBenchmark {
         }
         double perBatch = (System.nanoTime() - start) / 1e9 / batches;
 
-        int[][] sequences = new int[inference][LENGTH];
-        for (int[] s : sequences) {
-            for (int t = 0; t < LENGTH; t++) {
-                s[t] = 1 + r.nextInt(VOCAB - 1);
-            }
-        }
+        int[][] sequences = SyntheticImdb.sequences(inference, LENGTH, VOCAB, r);
         Predictor.predict(model, java.util.Arrays.copyOf(sequences, Math.min(512, inference)));   // warm-up
         start = System.nanoTime();
         Predictor.predict(model, sequences);

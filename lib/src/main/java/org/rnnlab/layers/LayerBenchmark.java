@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -108,20 +107,7 @@ public final class LayerBenchmark {
     }
 
     private static List<DataSet> batches(int n) {
-        Random r = new Random(42);
-        List<DataSet> out = new ArrayList<>();
-        for (int b = 0; b < n; b++) {
-            float[] x = new float[BATCH * LENGTH];
-            float[] y = new float[BATCH];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = 1 + r.nextInt(VOCAB - 1);
-            }
-            for (int i = 0; i < y.length; i++) {
-                y[i] = r.nextInt(2);
-            }
-            out.add(new DataSet(Nd4j.create(x, new long[]{BATCH, LENGTH}, 'c'), Nd4j.create(y, new long[]{BATCH, 1}, 'c')));
-        }
-        return out;
+        return org.rnnlab.data.SyntheticImdb.batches(n, BATCH, LENGTH, VOCAB, new Random(42));
     }
 
     private static Timing time(String name, Supplier<Model> make, List<DataSet> data) {
