@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 public final class Predictor {
 
     /** Samples per forward pass: large enough to keep the matrix products efficient, small enough for a 1 GB heap. */
-    public static final int BATCH = 512;
+    public static final int BATCH = 128;
 
     private Predictor() {
     }

@@ -1,0 +1,49 @@
+package org.rnnlab.layers;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * DL4J's {@code EmbeddingSequenceLayer} with a faster backward pass ({@link FastEmbeddingLayer}): the
+ * same configuration class underneath (an {@code EmbeddingSequenceLayer} to every check and summary),
+ * the same parameters and outputs; only the gradient's scatter-add over the batch's word indices
+ * runs as one loop instead of ND4J's row-by-row scatter.
+ *
+ * <pre>{@code new FastEmbedding.Builder().nIn(8000).nOut(32).inputLength(200).build()}</pre>
+ */
+public class FastEmbedding extends EmbeddingSequenceLayer {
+
+    /** For deserialisation and {@link Builder}. */
+    public FastEmbedding() {
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        FastEmbeddingLayer layer = new FastEmbeddingLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    /** Builds a {@link FastEmbedding}; takes everything DL4J's {@code EmbeddingSequenceLayer.Builder} takes. */
+    public static class Builder extends EmbeddingSequenceLayer.Builder {
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public FastEmbedding build() {
+            return ConfigCopy.into(super.build(), new FastEmbedding());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.rnnlab.layers;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The computation of a {@link FastEmbedding}: DL4J's forward pass; in backprop, the gradient of each
+ * embedding row is the sum of the output gradients at the positions holding that word, added up in
+ * one pass over [batch × length] positions. Masks, biases and activations other than identity go
+ * to DL4J's own implementation, which it extends.
+ */
+public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
+
+    /** Creates the layer; called by {@link FastEmbedding#instantiate}. */
+    public FastEmbeddingLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        var c = layerConf();
+        if (maskArray != null || c.hasBias() || !(c.getActivationFn() instanceof ActivationIdentity)) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        int batch = (int) input.size(0);
+        int length = (int) (input.length() / batch);
+        int width = (int) c.getNOut();
+        // Output gradients as [batch, length, width] rows, whatever the layer's output format.
+        INDArray eps = c.getOutputFormat() == RNNFormat.NCW ? epsilon.permute(0, 2, 1) : epsilon;
+        double[] delta = Kernels.rowMajor(eps);
+        double[] words = Kernels.rowMajor(input.reshape(input.ordering(), batch, length));
+        double[] grad = new double[Math.toIntExact(c.getNIn() * width)];
+        for (int pos = 0; pos < words.length; pos++) {
+            int row = (int) words[pos] * width;
+            int from = pos * width;
+            for (int j = 0; j < width; j++) {
+                grad[row + j] += delta[from + j];
+            }
+        }
+        INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        wg.assign(Nd4j.createFromArray(grad).reshape('c', c.getNIn(), width));
+        Gradient g = new DefaultGradient(gradientsFlattened);
+        g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, wg);
+        return new Pair<>(g, null);
+    }
+}

@@ -1,0 +1,60 @@
+package org.rnnlab.layers;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * DL4J's {@code LSTM} with this library's faster time loop ({@link FastLSTMLayer}): the same
+ * configuration class underneath (so it is an {@code LSTM} to every check, summary and initialiser),
+ * the same parameters in the same layout (gate blocks g, f, o, i), the same equations and outputs.
+ * Unlike DL4J's builder, its activation defaults to tanh, as in Keras.
+ *
+ * <pre>{@code new LastTimeStep(new FastLSTM.Builder().nIn(32).nOut(32).weightInitRecurrent(new Orthogonal()).build())}</pre>
+ */
+public class FastLSTM extends LSTM {
+
+    /** For deserialisation and {@link Builder}. */
+    public FastLSTM() {
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        FastLSTMLayer layer = new FastLSTMLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public String toString() {
+        return "Fast" + super.toString();
+    }
+
+    /** Builds a {@link FastLSTM}; takes everything DL4J's {@code LSTM.Builder} takes. */
+    public static class Builder extends LSTM.Builder {
+
+        /** A builder with Keras' activation, tanh (DL4J's own builder leaves it to the network's default). */
+        public Builder() {
+            this.activationFn = new ActivationTanH();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public FastLSTM build() {
+            return ConfigCopy.into(super.build(), new FastLSTM());
+        }
+    }
+}

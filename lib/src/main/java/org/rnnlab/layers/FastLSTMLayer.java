@@ -1,0 +1,181 @@
+package org.rnnlab.layers;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.LSTM;
+import org.deeplearning4j.nn.params.LSTMParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+import static org.rnnlab.layers.Kernels.sigmoid;
+import static org.rnnlab.layers.Kernels.tanh;
+
+/**
+ * The computation of a {@link FastLSTM}: DL4J's LSTM equations and parameters, with the time loop
+ * run over plain arrays ({@link Kernels}) instead of a dozen ND4J calls per step. Configurations it
+ * was not written for (masks, an activation other than tanh or gates other than sigmoid, weight
+ * noise, truncated BPTT, stored state) go to DL4J's own implementation, which it extends.
+ *
+ * <p>Per step, with blocks g, f, o, i of z = x_t·W + h_{t-1}·RW + b (DL4J's column order):
+ * c_t = σ(f)⊙c_{t-1} + σ(i)⊙tanh(g), h_t = σ(o)⊙tanh(c_t).
+ */
+public class FastLSTMLayer extends LSTM {
+
+    /** One forward pass: the input rows, the gate activations g, f, o, i, cell states, their tanh and the outputs. */
+    private record Pass(INDArray input, INDArray x, int steps, int batch, double[] gates, double[] c, double[] tc,
+                        double[] h, INDArray out) {
+    }
+
+    private Pass kept;
+    private final StepGemm gemm = new StepGemm();
+
+    /** Creates the layer; called by {@link FastLSTM#instantiate}. */
+    public FastLSTMLayer(NeuralNetConfiguration conf, org.nd4j.linalg.api.buffer.DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean fast() {
+        var c = layerConf();
+        return maskArray == null && c.getActivationFn() instanceof ActivationTanH
+                && c.getGateActivationFn() instanceof ActivationSigmoid && c.getWeightNoise() == null;
+    }
+
+    @Override
+    public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        return activate(training, workspaceMgr);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!fast()) {
+            return super.activate(training, workspaceMgr);
+        }
+        Pass p = forward(training, workspaceMgr);
+        kept = training ? p : null;
+        return p.out();
+    }
+
+    private Pass forward(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, mgr);
+        INDArray in = permuteIfNWC(input);
+        int batch = (int) in.size(0);
+        int steps = (int) in.size(2);
+        int units = (int) layerConf().getNOut();
+        int width = 4 * units;
+        INDArray x = Kernels.rows(in);
+        double[] z = Kernels.project(x, getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, mgr),
+                getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, mgr), width);
+        double[] rw = Kernels.rowMajor(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, mgr));
+        int cells = steps * batch * units;
+        double[] c = new double[cells];
+        double[] tc = new double[cells];
+        double[] h = new double[cells];
+        for (int t = 0; t < steps; t++) {
+            int row0 = t * batch;
+            if (t > 0) {
+                gemm.mulAdd(h, (row0 - batch) * units, rw, z, row0 * width, batch, units, width);
+            }
+            for (int i = 0; i < batch; i++) {
+                int zo = (row0 + i) * width;
+                int so = (row0 + i) * units;
+                for (int k = 0; k < units; k++) {
+                    double g = tanh(z[zo + k]);
+                    double f = sigmoid(z[zo + units + k]);
+                    double o = sigmoid(z[zo + 2 * units + k]);
+                    double ig = sigmoid(z[zo + 3 * units + k]);
+                    z[zo + k] = g;
+                    z[zo + units + k] = f;
+                    z[zo + 2 * units + k] = o;
+                    z[zo + 3 * units + k] = ig;
+                    double cPrev = t > 0 ? c[so - batch * units + k] : 0.0;
+                    double cell = f * cPrev + ig * g;
+                    double tanhC = tanh(cell);
+                    c[so + k] = cell;
+                    tc[so + k] = tanhC;
+                    h[so + k] = o * tanhC;
+                }
+            }
+        }
+        INDArray out = Kernels.toNcw(h, steps, batch, units, dataType, mgr, ArrayType.ACTIVATIONS);
+        return new Pass(input, x, steps, batch, z, c, tc, h, permuteIfNWC(out));
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (!fast()) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        Pass p = kept != null && kept.input() == input ? kept : forward(true, workspaceMgr);
+        kept = null;
+        int batch = p.batch();
+        int steps = p.steps();
+        int units = (int) layerConf().getNOut();
+        int width = 4 * units;
+        double[] eps = Kernels.timeMajor(permuteIfNWC(epsilon));
+        INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, workspaceMgr);
+        double[] rwT = Kernels.transpose(Kernels.rowMajor(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true,
+                workspaceMgr)), units, width);
+        double[] gates = p.gates();
+        double[] dz = new double[gates.length];
+        double[] dh = new double[batch * units];
+        double[] dc = new double[batch * units];
+        for (int t = steps - 1; t >= 0; t--) {
+            int row0 = t * batch;
+            for (int i = 0; i < batch; i++) {
+                int zo = (row0 + i) * width;
+                int so = (row0 + i) * units;
+                for (int k = 0; k < units; k++) {
+                    int s = i * units + k;
+                    double g = gates[zo + k];
+                    double f = gates[zo + units + k];
+                    double o = gates[zo + 2 * units + k];
+                    double ig = gates[zo + 3 * units + k];
+                    double tanhC = p.tc()[so + k];
+                    double dOut = eps[so + k] + dh[s];
+                    double dCell = dOut * o * (1 - tanhC * tanhC) + dc[s];
+                    double cPrev = t > 0 ? p.c()[so - batch * units + k] : 0.0;
+                    dz[zo + k] = dCell * ig * (1 - g * g);
+                    dz[zo + units + k] = dCell * cPrev * f * (1 - f);
+                    dz[zo + 2 * units + k] = dOut * tanhC * o * (1 - o);
+                    dz[zo + 3 * units + k] = dCell * g * ig * (1 - ig);
+                    dc[s] = dCell * f;
+                }
+            }
+            Arrays.fill(dh, 0.0);
+            gemm.mulAdd(dz, row0 * width, rwT, dh, 0, batch, width, units);
+        }
+
+        INDArray dZ = Kernels.matrix(dz, (long) steps * batch, width);
+        INDArray wg = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
+        INDArray rwg = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
+        INDArray bg = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
+        wg.assign(p.x().transpose().mmul(dZ));
+        rwg.assign(Kernels.matrix(Kernels.previous(p.h(), batch, units), (long) steps * batch, units).transpose().mmul(dZ));
+        bg.assign(Nd4j.createFromArray(Kernels.columnSums(dz, width)).reshape(bg.shape()));
+        INDArray epsOut = Kernels.inputGradient(dZ, w, steps, batch, dataType, workspaceMgr);
+        weightNoiseParams.clear();
+
+        Gradient g = new DefaultGradient(gradientsFlattened);
+        g.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, wg);
+        g.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, rwg);
+        g.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, bg);
+        return new Pair<>(g, backpropDropOutIfPresent(permuteIfNWC(epsOut)));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        kept = null;
+    }
+}

@@ -1,0 +1,59 @@
+package org.rnnlab.layers;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * DL4J's {@code SimpleRnn} with this library's faster time loop ({@link FastSimpleRnnLayer}): the
+ * same configuration class underneath (a {@code SimpleRnn} to every check, summary and initialiser),
+ * the same parameters, equations and outputs. Its activation defaults to tanh, as in Keras.
+ *
+ * <pre>{@code new LastTimeStep(new FastSimpleRnn.Builder().nIn(32).nOut(32).weightInitRecurrent(new Orthogonal()).build())}</pre>
+ */
+public class FastSimpleRnn extends SimpleRnn {
+
+    /** For deserialisation. */
+    protected FastSimpleRnn() {
+        super(new SimpleRnn.Builder());
+    }
+
+    private FastSimpleRnn(Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        FastSimpleRnnLayer layer = new FastSimpleRnnLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    /** Builds a {@link FastSimpleRnn}; takes everything DL4J's {@code SimpleRnn.Builder} takes. */
+    public static class Builder extends SimpleRnn.Builder {
+
+        /** A builder with Keras' activation, tanh. */
+        public Builder() {
+            this.activationFn = new ActivationTanH();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public FastSimpleRnn build() {
+            return new FastSimpleRnn(this);
+        }
+    }
+}
