@@ -34,7 +34,7 @@ def edited(replacements):
 
 def wrong_submissions():
     """(file name, notebook or raw text, {step: (points, max, hint substring)}, whole-submission error substring)."""
-    rnn = ("new LastTimeStep(new SimpleRnn.Builder()", "new LastTimeStep(new LSTM.Builder()")
+    rnn = ("new LastTimeStep(new FastSimpleRnn.Builder()", "new LastTimeStep(new LSTM.Builder()")
     cases = []
     cases.append(("wrong-layer-type.ipynb", edited([rnn]),
                   {"model": (3, 5, "layer 3 is an LSTM; this exercise asks for a SimpleRnn"), "training": (5, 5, "")}, None))

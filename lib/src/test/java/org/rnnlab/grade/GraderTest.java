@@ -254,7 +254,7 @@ class GraderTest {
         assertTrue(out.contains("there is no graded exercise \"9.99\""), out);
         assertTrue(out.contains("Hint 1 of 2 for 6.01 · model: The network has 5 layers"), out);
         assertTrue(out.contains("exercise 6.01 has no step \"nothing\""), out);
-        assertTrue(out.contains("new LastTimeStep(new SimpleRnn.Builder()"), "the solution comes from the packed notebook:\n" + out);
+        assertTrue(out.contains("new LastTimeStep(new FastSimpleRnn.Builder()"), "the solution comes from the packed notebook:\n" + out);
     }
 
     @Test
