@@ -1,7 +1,6 @@
 package org.rnnlab.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.deeplearning4j.nn.params.LSTMParamInitializer;
@@ -31,7 +30,7 @@ public class FastLSTMLayer extends LSTM {
 
     /** One forward pass: the input rows, the gate activations g, f, o, i, cell states, their tanh and the outputs. */
     private record Pass(INDArray input, INDArray x, int steps, int batch, double[] gates, double[] c, double[] tc,
-                        double[] h, INDArray out) {
+                        double[] h) {
     }
 
     private Pass kept;
@@ -61,7 +60,8 @@ public class FastLSTMLayer extends LSTM {
         }
         Pass p = forward(training, workspaceMgr);
         kept = training ? p : null;
-        return p.out();
+        return permuteIfNWC(Kernels.toNcw(p.h(), p.steps(), p.batch(), (int) layerConf().getNOut(), dataType, workspaceMgr,
+                ArrayType.ACTIVATIONS));
     }
 
     private Pass forward(boolean training, LayerWorkspaceMgr mgr) {
@@ -73,9 +73,9 @@ public class FastLSTMLayer extends LSTM {
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
         INDArray x = Kernels.rows(in);
-        double[] z = Kernels.project(x, getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, mgr),
-                getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, mgr), width);
-        double[] rw = Kernels.rowMajor(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, mgr));
+        double[] z = Kernels.project(x, getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
+                getParam(LSTMParamInitializer.BIAS_KEY), width);
+        gemm.right(Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
         int cells = steps * batch * units;
         double[] c = new double[cells];
         double[] tc = new double[cells];
@@ -83,7 +83,7 @@ public class FastLSTMLayer extends LSTM {
         for (int t = 0; t < steps; t++) {
             int row0 = t * batch;
             if (t > 0) {
-                gemm.mulAdd(h, (row0 - batch) * units, rw, z, row0 * width, batch, units, width);
+                gemm.mulAdd(h, (row0 - batch) * units, z, row0 * width, batch);
             }
             for (int i = 0; i < batch; i++) {
                 int zo = (row0 + i) * width;
@@ -106,8 +106,7 @@ public class FastLSTMLayer extends LSTM {
                 }
             }
         }
-        INDArray out = Kernels.toNcw(h, steps, batch, units, dataType, mgr, ArrayType.ACTIVATIONS);
-        return new Pass(input, x, steps, batch, z, c, tc, h, permuteIfNWC(out));
+        return new Pass(input, x, steps, batch, z, c, tc, h);
     }
 
     @Override
@@ -123,9 +122,9 @@ public class FastLSTMLayer extends LSTM {
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
         double[] eps = Kernels.timeMajor(permuteIfNWC(epsilon));
-        INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, workspaceMgr);
-        double[] rwT = Kernels.transpose(Kernels.rowMajor(getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true,
-                workspaceMgr)), units, width);
+        INDArray w = getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY);
+        double[] rw = Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
+        gemm.right(Kernels.transpose(rw, units, width), width, units);
         double[] gates = p.gates();
         double[] dz = new double[gates.length];
         double[] dh = new double[batch * units];
@@ -153,24 +152,13 @@ public class FastLSTMLayer extends LSTM {
                 }
             }
             Arrays.fill(dh, 0.0);
-            gemm.mulAdd(dz, row0 * width, rwT, dh, 0, batch, width, units);
+            gemm.mulAdd(dz, row0 * width, dh, 0, batch);
         }
 
-        INDArray dZ = Kernels.matrix(dz, (long) steps * batch, width);
-        INDArray wg = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
-        INDArray rwg = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
-        INDArray bg = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-        wg.assign(p.x().transpose().mmul(dZ));
-        rwg.assign(Kernels.matrix(Kernels.previous(p.h(), batch, units), (long) steps * batch, units).transpose().mmul(dZ));
-        bg.assign(Nd4j.createFromArray(Kernels.columnSums(dz, width)).reshape(bg.shape()));
-        INDArray epsOut = Kernels.inputGradient(dZ, w, steps, batch, dataType, workspaceMgr);
-        weightNoiseParams.clear();
-
-        Gradient g = new DefaultGradient(gradientsFlattened);
-        g.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, wg);
-        g.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, rwg);
-        g.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, bg);
-        return new Pair<>(g, backpropDropOutIfPresent(permuteIfNWC(epsOut)));
+        Pair<Gradient, INDArray> g = Kernels.gradients(dz, width, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
+                dataType, workspaceMgr, LSTMParamInitializer.INPUT_WEIGHT_KEY, LSTMParamInitializer.RECURRENT_WEIGHT_KEY,
+                LSTMParamInitializer.BIAS_KEY);
+        return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.rnnlab.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.params.SimpleRnnParamInitializer;
@@ -23,7 +22,7 @@ import java.util.Arrays;
 public class FastSimpleRnnLayer extends SimpleRnn {
 
     /** One forward pass: the input, its rows, and the outputs of every step. */
-    private record Pass(INDArray input, INDArray x, int steps, int batch, double[] h, INDArray out) {
+    private record Pass(INDArray input, INDArray x, int steps, int batch, double[] h) {
     }
 
     private Pass kept;
@@ -52,7 +51,8 @@ public class FastSimpleRnnLayer extends SimpleRnn {
         }
         Pass p = forward(training, workspaceMgr);
         kept = training ? p : null;
-        return p.out();
+        return permuteIfNWC(Kernels.toNcw(p.h(), p.steps(), p.batch(), (int) layerConf().getNOut(), dataType, workspaceMgr,
+                ArrayType.ACTIVATIONS));
     }
 
     private Pass forward(boolean training, LayerWorkspaceMgr mgr) {
@@ -63,21 +63,20 @@ public class FastSimpleRnnLayer extends SimpleRnn {
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
         INDArray x = Kernels.rows(in);
-        double[] h = Kernels.project(x, getParamWithNoise(SimpleRnnParamInitializer.WEIGHT_KEY, training, mgr),
-                getParamWithNoise(SimpleRnnParamInitializer.BIAS_KEY, training, mgr), units);
-        double[] rw = Kernels.rowMajor(getParamWithNoise(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY, training, mgr));
+        double[] h = Kernels.project(x, getParam(SimpleRnnParamInitializer.WEIGHT_KEY),
+                getParam(SimpleRnnParamInitializer.BIAS_KEY), units);
+        gemm.right(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
         int block = batch * units;
         for (int t = 0; t < steps; t++) {
             int off = t * block;
             if (t > 0) {
-                gemm.mulAdd(h, off - block, rw, h, off, batch, units, units);
+                gemm.mulAdd(h, off - block, h, off, batch);
             }
             for (int j = off; j < off + block; j++) {
                 h[j] = Kernels.tanh(h[j]);
             }
         }
-        INDArray out = Kernels.toNcw(h, steps, batch, units, dataType, mgr, ArrayType.ACTIVATIONS);
-        return new Pass(input, x, steps, batch, h, permuteIfNWC(out));
+        return new Pass(input, x, steps, batch, h);
     }
 
     @Override
@@ -93,9 +92,9 @@ public class FastSimpleRnnLayer extends SimpleRnn {
         int units = (int) layerConf().getNOut();
         int block = batch * units;
         double[] dz = Kernels.timeMajor(permuteIfNWC(epsilon));
-        INDArray w = getParamWithNoise(SimpleRnnParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-        double[] rwT = Kernels.transpose(Kernels.rowMajor(getParamWithNoise(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY,
-                true, workspaceMgr)), units, units);
+        INDArray w = getParam(SimpleRnnParamInitializer.WEIGHT_KEY);
+        double[] rw = Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY));
+        gemm.right(Kernels.transpose(rw, units, units), units, units);
         double[] h = p.h();
         double[] carried = new double[block];
         for (int t = steps - 1; t >= 0; t--) {
@@ -105,24 +104,13 @@ public class FastSimpleRnnLayer extends SimpleRnn {
                 dz[off + j] = (dz[off + j] + carried[j]) * (1 - out * out);
             }
             Arrays.fill(carried, 0.0);
-            gemm.mulAdd(dz, off, rwT, carried, 0, batch, units, units);
+            gemm.mulAdd(dz, off, carried, 0, batch);
         }
 
-        INDArray dZ = Kernels.matrix(dz, (long) steps * batch, units);
-        INDArray wg = gradientViews.get(SimpleRnnParamInitializer.WEIGHT_KEY);
-        INDArray rwg = gradientViews.get(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY);
-        INDArray bg = gradientViews.get(SimpleRnnParamInitializer.BIAS_KEY);
-        wg.assign(p.x().transpose().mmul(dZ));
-        rwg.assign(Kernels.matrix(Kernels.previous(h, batch, units), (long) steps * batch, units).transpose().mmul(dZ));
-        bg.assign(Nd4j.createFromArray(Kernels.columnSums(dz, units)).reshape(bg.shape()));
-        INDArray epsOut = Kernels.inputGradient(dZ, w, steps, batch, dataType, workspaceMgr);
-        weightNoiseParams.clear();
-
-        Gradient g = new DefaultGradient(gradientsFlattened);
-        g.gradientForVariable().put(SimpleRnnParamInitializer.WEIGHT_KEY, wg);
-        g.gradientForVariable().put(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY, rwg);
-        g.gradientForVariable().put(SimpleRnnParamInitializer.BIAS_KEY, bg);
-        return new Pair<>(g, backpropDropOutIfPresent(permuteIfNWC(epsOut)));
+        Pair<Gradient, INDArray> g = Kernels.gradients(dz, units, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
+                dataType, workspaceMgr, SimpleRnnParamInitializer.WEIGHT_KEY, SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY,
+                SimpleRnnParamInitializer.BIAS_KEY);
+        return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.rnnlab.layers;
 
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.bytedeco.javacpp.DoublePointer;
@@ -7,36 +9,20 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.common.primitives.Pair;
+
+import java.util.Map;
 
 /**
- * The small building blocks of this library's recurrent time loops: row-major matrix products on
- * plain {@code double[]} arrays, the cells' nonlinearities, and the moves between DL4J's
- * [batch, features, time] arrays and the time-major rows (row t·batch + i is example i at step t)
- * the loops work on. A step's products are far too small for a native call to pay off (32 × 128
- * numbers), so they run in Java, where the JIT vectorises the inner loops; the products over all
- * time steps at once (input projections, weight gradients) stay with ND4J's BLAS.
+ * The building blocks of this library's recurrent time loops: the cells' nonlinearities, the
+ * products over all time steps at once (input projections, weight gradients, the gradient to the
+ * layer below, with ND4J), and the moves between DL4J's [batch, features, time] arrays and the
+ * time-major rows (row t·batch + i is example i at step t) the loops work on as plain doubles.
+ * A step's own recurrent product goes through {@link StepGemm}.
  */
 final class Kernels {
 
     private Kernels() {
-    }
-
-    /** y[rows × m] += a[rows × k] · b[k × m], all row-major, a and y starting at the given offsets. */
-    static void mulAdd(double[] a, int aOff, double[] b, double[] y, int yOff, int rows, int k, int m) {
-        for (int i = 0; i < rows; i++) {
-            int ai = aOff + i * k;
-            int yi = yOff + i * m;
-            for (int p = 0; p < k; p++) {
-                double av = a[ai + p];
-                if (av == 0) {
-                    continue;
-                }
-                int bp = p * m;
-                for (int j = 0; j < m; j++) {
-                    y[yi + j] += av * b[bp + j];
-                }
-            }
-        }
     }
 
     /** The transpose of a row-major [rows × cols] matrix, row-major. */
@@ -48,17 +34,6 @@ final class Kernels {
             }
         }
         return t;
-    }
-
-    /** The columns [from, to) of a row-major matrix with {@code cols} columns, row-major. */
-    static double[] columns(double[] a, int cols, int from, int to) {
-        int rows = a.length / cols;
-        int w = to - from;
-        double[] out = new double[rows * w];
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(a, i * cols + from, out, i * w, w);
-        }
-        return out;
     }
 
     static double sigmoid(double x) {
@@ -94,7 +69,7 @@ final class Kernels {
     }
 
     /** The sum of each column of a row-major matrix with {@code cols} columns (a bias gradient). */
-    static double[] columnSums(double[] a, int cols) {
+    private static double[] columnSums(double[] a, int cols) {
         double[] s = new double[cols];
         for (int off = 0; off < a.length; off += cols) {
             for (int j = 0; j < cols; j++) {
@@ -126,22 +101,42 @@ final class Kernels {
     }
 
     /** The states each step started from: the rows of {@code h} moved one step later, zeros at step 0. */
-    static double[] previous(double[] h, int batch, int units) {
+    private static double[] previous(double[] h, int batch, int units) {
         double[] prev = new double[h.length];
         System.arraycopy(h, 0, prev, batch * units, h.length - batch * units);
         return prev;
     }
 
-    /** The gradient to the layer below, dZ·Wᵀ, as DL4J's [batch, nIn, time] in the network's type. */
-    static INDArray inputGradient(INDArray dz, INDArray w, int steps, int batch, DataType type, LayerWorkspaceMgr mgr) {
-        INDArray dx = dz.mmul(w.castTo(DataType.DOUBLE).transpose());
+    /**
+     * Backprop's products over all steps for a recurrent layer with parameters W [nIn, width], RW [units, width]
+     * and b (keys in that order): from dz, the gradients of the pre-activations x·W + h·RW + b (time-major rows),
+     * the parameter gradients (written into the layer's gradient views) and dZ·Wᵀ, the gradient to the layer below
+     * as DL4J's [batch, nIn, time] in the network's type.
+     */
+    static Pair<Gradient, INDArray> gradients(double[] dz, int width, INDArray x, double[] h, int units, int batch, INDArray w,
+                                              Map<String, INDArray> views, INDArray flattened, DataType type,
+                                              LayerWorkspaceMgr mgr, String... keys) {
+        int steps = h.length / (batch * units);
+        INDArray dZ = matrix(dz, (long) steps * batch, width);
+        INDArray wg = views.get(keys[0]);
+        INDArray rwg = views.get(keys[1]);
+        INDArray bg = views.get(keys[2]);
+        wg.assign(x.transpose().mmul(dZ));
+        rwg.assign(matrix(previous(h, batch, units), (long) steps * batch, units).transpose().mmul(dZ));
+        bg.assign(Nd4j.createFromArray(columnSums(dz, width)).reshape(bg.shape()));
+        Gradient g = new DefaultGradient(flattened);
+        g.gradientForVariable().put(keys[0], wg);
+        g.gradientForVariable().put(keys[1], rwg);
+        g.gradientForVariable().put(keys[2], bg);
+
+        INDArray dx = dZ.mmul(w.castTo(DataType.DOUBLE).transpose());
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[]{batch, dx.size(1), steps}, 'f');
         out.assign(dx.reshape('c', steps, batch, dx.size(1)).permute(1, 2, 0));
-        return out;
+        return new Pair<>(g, out);
     }
 
     /** Time-major rows [time·batch, features] as an ND4J matrix of doubles. */
-    static INDArray matrix(double[] rows, long nRows, long cols) {
+    private static INDArray matrix(double[] rows, long nRows, long cols) {
         return Nd4j.createFromArray(rows).reshape('c', nRows, cols);
     }
 
