@@ -155,7 +155,7 @@ public class FastLSTMLayer extends LSTM {
             gemm.mulAdd(dz, row0 * width, dh, 0, batch);
         }
 
-        Pair<Gradient, INDArray> g = Kernels.gradients(dz, width, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
+        Pair<Gradient, INDArray> g = Kernels.gradients(dz, dz, width, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
                 dataType, workspaceMgr, LSTMParamInitializer.INPUT_WEIGHT_KEY, LSTMParamInitializer.RECURRENT_WEIGHT_KEY,
                 LSTMParamInitializer.BIAS_KEY);
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));

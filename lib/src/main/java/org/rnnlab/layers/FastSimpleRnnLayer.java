@@ -107,7 +107,7 @@ public class FastSimpleRnnLayer extends SimpleRnn {
             gemm.mulAdd(dz, off, carried, 0, batch);
         }
 
-        Pair<Gradient, INDArray> g = Kernels.gradients(dz, units, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
+        Pair<Gradient, INDArray> g = Kernels.gradients(dz, dz, units, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
                 dataType, workspaceMgr, SimpleRnnParamInitializer.WEIGHT_KEY, SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY,
                 SimpleRnnParamInitializer.BIAS_KEY);
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));

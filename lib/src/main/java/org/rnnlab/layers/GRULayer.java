@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,11 +21,13 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
- * The computation of a {@link GRU}: forward pass and backpropagation through time, written with
- * ND4J matrix products. The input projection x_t·W of all time steps is one matrix product
- * ([T·batch, nIn] × [nIn, 3·nOut]), and so are the weight gradients and the gradient to the layer
- * below; only the recurrent products run step by step. Like DL4J's own recurrent layers, the
- * backward pass recomputes the forward pass with its gate values kept.
+ * The computation of a {@link GRU}: forward pass and backpropagation through time. The input
+ * projection x_t·W of all time steps is one matrix product ([T·batch, nIn] × [nIn, 3·nOut]), and so
+ * are the weight gradients and the gradient to the layer below; only the recurrent products run step
+ * by step. With sigmoid gates, a tanh candidate, no mask and no weight noise (the exercises' case)
+ * the time loop runs over plain arrays ({@link GruLoop}) and the forward pass is kept for backprop;
+ * every other case (masks, other activations, stored state, truncated BPTT) runs the loop as ND4J
+ * operations, which recompute the forward pass in backprop.
  */
 public class GRULayer extends BaseRecurrentLayer<GRU> {
 
@@ -34,6 +38,11 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     private record Cache(INDArray w, INDArray rw, INDArray x2, INDArray preZR, INDArray zr, INDArray preH, INDArray hh, INDArray hPrev,
                          INDArray u, INDArray out) {
     }
+
+    private GruLoop.Pass kept;
+    private GruLoop loop;
+    /** Tests set this to compare the array loop with the ND4J one on the same layer. */
+    boolean ndLoopOnly;
 
     /** Creates the layer; called by {@link GRU#instantiate}. */
     public GRULayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -47,7 +56,63 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return forward(null, training, false, workspaceMgr).out();
+        if (!fast()) {
+            return forward(null, training, false, workspaceMgr).out();
+        }
+        GruLoop.Pass p = fastForward(training, workspaceMgr);
+        kept = training ? p : null;
+        return permuteIfNWC(Kernels.toNcw(p.h(), p.steps(), p.batch(), (int) nOut(), dataType, workspaceMgr,
+                ArrayType.ACTIVATIONS));
+    }
+
+    private boolean fast() {
+        GRU c = layerConf();
+        return !ndLoopOnly && maskArray == null && c.getActivationFn() instanceof ActivationTanH
+                && c.getGateActivationFn() instanceof ActivationSigmoid && c.getWeightNoise() == null;
+    }
+
+    private GruLoop loop() {
+        if (loop == null) {
+            loop = new GruLoop((int) nOut(), layerConf().isResetAfter());
+        }
+        return loop;
+    }
+
+    private GruLoop.Pass fastForward(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, mgr);
+        INDArray in = permuteIfNWC(input);
+        return loop().forward(input, Kernels.rows(in), (int) in.size(2), (int) in.size(0),
+                getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
+                getParam(GRUParamInitializer.BIAS_KEY));
+    }
+
+    private Pair<Gradient, INDArray> fastBackprop(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        GruLoop.Pass p = kept != null && kept.input() == input ? kept : fastForward(true, mgr);
+        kept = null;
+        int n = (int) nOut();
+        INDArray rw = getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY);
+        GruLoop.Deltas d = loop().backward(p, Kernels.timeMajor(permuteIfNWC(epsilon)), rw);
+        boolean resetAfter = layerConf().isResetAfter();
+        Pair<Gradient, INDArray> g = Kernels.gradients(d.input(), resetAfter ? d.recurrent() : d.input(), 3 * n, p.x(), p.h(),
+                n, p.batch(), getParam(GRUParamInitializer.WEIGHT_KEY), gradientViews, gradientsFlattened, dataType, mgr,
+                GRUParamInitializer.WEIGHT_KEY, GRUParamInitializer.RECURRENT_WEIGHT_KEY, GRUParamInitializer.BIAS_KEY);
+        if (!resetAfter) {
+            // The candidate's recurrent weights multiply r ⊙ h_{t-1}, not h_{t-1}: their gradient is (r ⊙ h_{t-1})ᵀ·dA_h.
+            long rows = (long) p.steps() * p.batch();
+            gradientViews.get(GRUParamInitializer.RECURRENT_WEIGHT_KEY).get(all(), interval(2 * n, 3 * n))
+                    .assign(Kernels.matrix(p.rec(), rows, n).transpose()
+                            .mmul(Kernels.matrix(d.input(), rows, 3 * n).get(all(), interval(2 * n, 3 * n))));
+        }
+        weightNoiseParams.clear();
+        return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        kept = null;
     }
 
     @Override
@@ -184,6 +249,9 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
 
     @Override
     public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr mgr) {
+        if (tbpttBackLength <= 0 && fast()) {
+            return fastBackprop(epsilon, mgr);
+        }
         assertInputSet(true);
         Cache c = forward(null, true, true, mgr);
         INDArray eps = permuteIfNWC(epsilon);

@@ -109,21 +109,28 @@ final class Kernels {
 
     /**
      * Backprop's products over all steps for a recurrent layer with parameters W [nIn, width], RW [units, width]
-     * and b (keys in that order): from dz, the gradients of the pre-activations x·W + h·RW + b (time-major rows),
-     * the parameter gradients (written into the layer's gradient views) and dZ·Wᵀ, the gradient to the layer below
-     * as DL4J's [batch, nIn, time] in the network's type.
+     * and b (keys in that order): from dz, the gradients of the pre-activations x·W + b, and dzRec, those of
+     * h·RW (the same array where both sit in one sum, as in an LSTM), all time-major rows, the parameter
+     * gradients (written into the layer's gradient views; a bias twice as wide gets dzRec's sums in its second
+     * half) and dZ·Wᵀ, the gradient to the layer below as DL4J's [batch, nIn, time] in the network's type.
      */
-    static Pair<Gradient, INDArray> gradients(double[] dz, int width, INDArray x, double[] h, int units, int batch, INDArray w,
-                                              Map<String, INDArray> views, INDArray flattened, DataType type,
-                                              LayerWorkspaceMgr mgr, String... keys) {
+    static Pair<Gradient, INDArray> gradients(double[] dz, double[] dzRec, int width, INDArray x, double[] h, int units,
+                                              int batch, INDArray w, Map<String, INDArray> views, INDArray flattened,
+                                              DataType type, LayerWorkspaceMgr mgr, String... keys) {
         int steps = h.length / (batch * units);
         INDArray dZ = matrix(dz, (long) steps * batch, width);
         INDArray wg = views.get(keys[0]);
         INDArray rwg = views.get(keys[1]);
         INDArray bg = views.get(keys[2]);
         wg.assign(x.transpose().mmul(dZ));
-        rwg.assign(matrix(previous(h, batch, units), (long) steps * batch, units).transpose().mmul(dZ));
-        bg.assign(Nd4j.createFromArray(columnSums(dz, width)).reshape(bg.shape()));
+        INDArray dZRec = dzRec == dz ? dZ : matrix(dzRec, (long) steps * batch, width);
+        rwg.assign(matrix(previous(h, batch, units), (long) steps * batch, units).transpose().mmul(dZRec));
+        double[] bias = columnSums(dz, width);
+        if (bg.length() == 2L * width) {
+            bias = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(bias),
+                    java.util.Arrays.stream(columnSums(dzRec, width))).toArray();
+        }
+        bg.assign(Nd4j.createFromArray(bias).reshape(bg.shape()));
         Gradient g = new DefaultGradient(flattened);
         g.gradientForVariable().put(keys[0], wg);
         g.gradientForVariable().put(keys[1], rwg);
@@ -136,7 +143,7 @@ final class Kernels {
     }
 
     /** Time-major rows [time·batch, features] as an ND4J matrix of doubles. */
-    private static INDArray matrix(double[] rows, long nRows, long cols) {
+    static INDArray matrix(double[] rows, long nRows, long cols) {
         return Nd4j.createFromArray(rows).reshape('c', nRows, cols);
     }
 

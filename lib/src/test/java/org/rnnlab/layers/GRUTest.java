@@ -228,4 +228,43 @@ class GRUTest extends GradientCheckSupport {
         INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
         assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 4), labels, null);
     }
+
+    /** The GRU layers of a network, also those wrapped in LastTimeStep. */
+    private static java.util.List<GRULayer> gruLayers(MultiLayerNetwork net) {
+        java.util.List<GRULayer> out = new java.util.ArrayList<>();
+        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+            if (l instanceof org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer w) {
+                l = w.getUnderlying();
+            }
+            if (l instanceof GRULayer g) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void arrayLoopGivesTheNd4jLoopsOutputsAndGradients(boolean resetAfter) {
+        MultiLayerConfiguration conf = base().layer(gru(3, 5, resetAfter)).layer(new LastTimeStep(gru(5, 4, resetAfter)))
+                .layer(new OutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+        MultiLayerNetwork fast = net(conf);
+        MultiLayerNetwork nd = new MultiLayerNetwork(conf.clone());
+        nd.init(fast.params().dup(), true);
+        gruLayers(nd).forEach(g -> g.ndLoopOnly = true);
+        assertEquals(2, gruLayers(nd).size());
+        INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 7);
+        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
+        assertEquals(0.0, nd.output(in).sub(fast.output(in)).amaxNumber().doubleValue(), 1e-12, "outputs");
+        for (MultiLayerNetwork n : new MultiLayerNetwork[]{nd, fast}) {
+            n.setInput(in);
+            n.setLabels(labels);
+            n.computeGradientAndScore();
+        }
+        assertEquals(nd.score(), fast.score(), 1e-12, "loss");
+        INDArray diff = nd.gradient().gradient().sub(fast.gradient().gradient());
+        assertTrue(nd.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "gradients are not all zero");
+        assertEquals(0.0, diff.amaxNumber().doubleValue(), 1e-10, "gradients");
+    }
 }

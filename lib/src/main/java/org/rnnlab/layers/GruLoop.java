@@ -1,0 +1,206 @@
+package org.rnnlab.layers;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+
+import static org.rnnlab.layers.Kernels.sigmoid;
+import static org.rnnlab.layers.Kernels.tanh;
+
+/**
+ * The time loop of a {@link GRU} with sigmoid gates and a tanh candidate, over plain arrays: the
+ * forward pass and backpropagation through time of {@link GRULayer}'s fast path. Rows are
+ * time-major (row t·batch + i is example i at step t); the gates' columns are z, r, h as in the
+ * layer's parameters; a step's recurrent products go through {@link StepGemm}.
+ */
+final class GruLoop {
+
+    /**
+     * One forward pass: the input it ran on (after dropout), its time-major rows, the gate activations z, r and
+     * the candidate ĥ, the states h, and per variant {@code rec}: r ⊙ h_{t-1} (resetAfter = false) or
+     * h_{t-1}·RW + c, all three blocks (resetAfter = true).
+     */
+    record Pass(INDArray input, INDArray x, int steps, int batch, double[] gates, double[] h, double[] rec) {
+    }
+
+    /** Gradients of the pre-activations: of x·W + b ({@code input}) and of h·RW + c ({@code recurrent}, resetAfter only). */
+    record Deltas(double[] input, double[] recurrent) {
+    }
+
+    private final int units;
+    private final boolean resetAfter;
+    private final StepGemm first = new StepGemm();
+    private final StepGemm second = new StepGemm();
+
+    GruLoop(int units, boolean resetAfter) {
+        this.units = units;
+        this.resetAfter = resetAfter;
+    }
+
+    /** Runs the layer over x (time-major rows) with W [nIn, 3n], RW [n, 3n] and bias b. */
+    Pass forward(INDArray input, INDArray x, int steps, int batch, INDArray w, INDArray rwArray, INDArray b) {
+        int n = units;
+        int width = 3 * n;
+        double[] a = Kernels.project(x, w, b, width);
+        double[] rw = Kernels.rowMajor(rwArray);
+        double[] h = new double[steps * batch * n];
+        double[] rec = new double[steps * batch * (resetAfter ? width : n)];
+        if (resetAfter) {
+            double[] c = Arrays.copyOfRange(Kernels.rowMajor(b), width, 2 * width);
+            first.right(rw, n, width);
+            for (int t = 0; t < steps; t++) {
+                int row0 = t * batch;
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(c, 0, rec, (row0 + i) * width, width);
+                }
+                if (t > 0) {
+                    first.mulAdd(h, (row0 - batch) * n, rec, row0 * width, batch);
+                }
+                for (int i = 0; i < batch; i++) {
+                    int zo = (row0 + i) * width;
+                    int so = (row0 + i) * n;
+                    for (int k = 0; k < n; k++) {
+                        double hp = t > 0 ? h[so - batch * n + k] : 0.0;
+                        double z = sigmoid(a[zo + k] + rec[zo + k]);
+                        double r = sigmoid(a[zo + n + k] + rec[zo + n + k]);
+                        double cand = tanh(a[zo + 2 * n + k] + r * rec[zo + 2 * n + k]);
+                        a[zo + k] = z;
+                        a[zo + n + k] = r;
+                        a[zo + 2 * n + k] = cand;
+                        h[so + k] = cand + z * (hp - cand);
+                    }
+                }
+            }
+        } else {
+            first.right(columns(rw, width, 0, 2 * n), n, 2 * n);
+            second.right(columns(rw, width, 2 * n, width), n, n);
+            double[] zr = new double[batch * 2 * n];
+            double[] rh = new double[batch * n];
+            for (int t = 0; t < steps; t++) {
+                int row0 = t * batch;
+                Arrays.fill(zr, 0.0);
+                if (t > 0) {
+                    first.mulAdd(h, (row0 - batch) * n, zr, 0, batch);
+                }
+                for (int i = 0; i < batch; i++) {
+                    int zo = (row0 + i) * width;
+                    int so = (row0 + i) * n;
+                    for (int k = 0; k < n; k++) {
+                        double hp = t > 0 ? h[so - batch * n + k] : 0.0;
+                        double z = sigmoid(a[zo + k] + zr[i * 2 * n + k]);
+                        double r = sigmoid(a[zo + n + k] + zr[i * 2 * n + n + k]);
+                        a[zo + k] = z;
+                        a[zo + n + k] = r;
+                        rec[so + k] = r * hp;
+                    }
+                }
+                Arrays.fill(rh, 0.0);
+                if (t > 0) {
+                    second.mulAdd(rec, row0 * n, rh, 0, batch);
+                }
+                for (int i = 0; i < batch; i++) {
+                    int zo = (row0 + i) * width;
+                    int so = (row0 + i) * n;
+                    for (int k = 0; k < n; k++) {
+                        double hp = t > 0 ? h[so - batch * n + k] : 0.0;
+                        double cand = tanh(a[zo + 2 * n + k] + rh[i * n + k]);
+                        a[zo + 2 * n + k] = cand;
+                        h[so + k] = cand + a[zo + k] * (hp - cand);
+                    }
+                }
+            }
+        }
+        return new Pass(input, x, steps, batch, a, h, rec);
+    }
+
+    /** Backpropagation through time from eps, the gradient of the loss w.r.t. every output (time-major rows). */
+    Deltas backward(Pass p, double[] eps, INDArray rwArray) {
+        int n = units;
+        int width = 3 * n;
+        int batch = p.batch();
+        double[] a = p.gates();
+        double[] h = p.h();
+        double[] rec = p.rec();
+        double[] rw = Kernels.rowMajor(rwArray);
+        double[] dA = new double[a.length];
+        double[] dHU = resetAfter ? new double[a.length] : null;
+        double[] dh = new double[batch * n];
+        if (resetAfter) {
+            first.right(Kernels.transpose(rw, n, width), width, n);
+        } else {
+            // Both products take a whole row of dA (z, r, h) against RWᵀ with the other blocks' rows zeroed.
+            first.right(Kernels.transpose(zeroColumns(rw, width, 2 * n, width), n, width), width, n);
+            second.right(Kernels.transpose(zeroColumns(rw, width, 0, 2 * n), n, width), width, n);
+        }
+        double[] dUpdate = new double[batch * n];
+        double[] dRh = new double[batch * n];
+        for (int t = p.steps() - 1; t >= 0; t--) {
+            int row0 = t * batch;
+            for (int i = 0; i < batch; i++) {
+                int zo = (row0 + i) * width;
+                int so = (row0 + i) * n;
+                for (int k = 0; k < n; k++) {
+                    int s = i * n + k;
+                    double hp = t > 0 ? h[so - batch * n + k] : 0.0;
+                    double z = a[zo + k];
+                    double r = a[zo + n + k];
+                    double cand = a[zo + 2 * n + k];
+                    double dNew = eps[so + k] + dh[s];
+                    double dz = dNew * (hp - cand) * z * (1 - z);
+                    double dPreH = dNew * (1 - z) * (1 - cand * cand);
+                    dA[zo + 2 * n + k] = dPreH;
+                    dh[s] = dNew * z;                        // through the update gate; the products add the rest
+                    if (resetAfter) {
+                        double dr = dPreH * rec[zo + 2 * n + k] * r * (1 - r);
+                        dA[zo + k] = dz;
+                        dA[zo + n + k] = dr;
+                        dHU[zo + k] = dz;
+                        dHU[zo + n + k] = dr;
+                        dHU[zo + 2 * n + k] = dPreH * r;
+                    } else {
+                        dUpdate[s] = dz;
+                    }
+                }
+            }
+            if (resetAfter) {
+                first.mulAdd(dHU, row0 * width, dh, 0, batch);
+                continue;
+            }
+            Arrays.fill(dRh, 0.0);
+            second.mulAdd(dA, row0 * width, dRh, 0, batch);        // gradient w.r.t. r ⊙ h_{t-1} (z, r blocks still 0)
+            for (int i = 0; i < batch; i++) {
+                int zo = (row0 + i) * width;
+                int so = (row0 + i) * n;
+                for (int k = 0; k < n; k++) {
+                    int s = i * n + k;
+                    double hp = t > 0 ? h[so - batch * n + k] : 0.0;
+                    double r = a[zo + n + k];
+                    dA[zo + k] = dUpdate[s];
+                    dA[zo + n + k] = dRh[s] * hp * r * (1 - r);
+                    dh[s] += dRh[s] * r;
+                }
+            }
+            first.mulAdd(dA, row0 * width, dh, 0, batch);
+        }
+        return new Deltas(dA, dHU);
+    }
+
+    /** Columns [from, to) of a row-major matrix with {@code cols} columns. */
+    private static double[] columns(double[] m, int cols, int from, int to) {
+        int rows = m.length / cols;
+        double[] out = new double[rows * (to - from)];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(m, i * cols + from, out, i * (to - from), to - from);
+        }
+        return out;
+    }
+
+    /** A copy of a row-major matrix with columns [from, to) set to zero. */
+    private static double[] zeroColumns(double[] m, int cols, int from, int to) {
+        double[] out = m.clone();
+        for (int off = 0; off < out.length; off += cols) {
+            Arrays.fill(out, off + from, off + to, 0.0);
+        }
+        return out;
+    }
+}
