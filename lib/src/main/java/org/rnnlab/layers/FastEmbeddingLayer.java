@@ -11,7 +11,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The computation of a {@link FastEmbedding}: DL4J's forward pass; in backprop, the gradient of each
@@ -36,20 +35,21 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         int batch = (int) input.size(0);
         int length = (int) (input.length() / batch);
         int width = (int) c.getNOut();
-        // Output gradients as [batch, length, width] rows, whatever the layer's output format.
-        INDArray eps = c.getOutputFormat() == RNNFormat.NCW ? epsilon.permute(0, 2, 1) : epsilon;
-        double[] delta = Kernels.rowMajor(eps);
+        // Output gradients as time-major rows (position t·batch + i), whatever the layer's output format.
+        double[] delta = Kernels.timeMajor(c.getOutputFormat() == RNNFormat.NCW ? epsilon : epsilon.permute(0, 2, 1));
         double[] words = Kernels.rowMajor(input.reshape(input.ordering(), batch, length));
         double[] grad = new double[Math.toIntExact(c.getNIn() * width)];
-        for (int pos = 0; pos < words.length; pos++) {
-            int row = (int) words[pos] * width;
-            int from = pos * width;
-            for (int j = 0; j < width; j++) {
-                grad[row + j] += delta[from + j];
+        for (int t = 0; t < length; t++) {
+            for (int i = 0; i < batch; i++) {
+                int row = (int) words[i * length + t] * width;
+                int from = (t * batch + i) * width;
+                for (int j = 0; j < width; j++) {
+                    grad[row + j] += delta[from + j];
+                }
             }
         }
         INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        wg.assign(Nd4j.createFromArray(grad).reshape('c', c.getNIn(), width));
+        wg.assign(Kernels.matrix(grad, c.getNIn(), width));
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, wg);
         return new Pair<>(g, null);

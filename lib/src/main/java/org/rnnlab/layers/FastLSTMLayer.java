@@ -29,7 +29,7 @@ import static org.rnnlab.layers.Kernels.tanh;
 public class FastLSTMLayer extends LSTM {
 
     /** One forward pass: the input rows, the gate activations g, f, o, i, cell states, their tanh and the outputs. */
-    private record Pass(INDArray input, INDArray x, int steps, int batch, double[] gates, double[] c, double[] tc,
+    private record Pass(INDArray input, double[] x, int steps, int batch, double[] gates, double[] c, double[] tc,
                         double[] h) {
     }
 
@@ -72,8 +72,8 @@ public class FastLSTMLayer extends LSTM {
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        INDArray x = Kernels.rows(in);
-        double[] z = Kernels.project(x, getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
+        double[] x = Kernels.timeMajor(in);
+        double[] z = Kernels.project(x, (int) in.size(1), getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
                 getParam(LSTMParamInitializer.BIAS_KEY), width);
         gemm.right(Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
         int cells = steps * batch * units;

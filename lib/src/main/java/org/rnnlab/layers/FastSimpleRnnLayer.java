@@ -22,7 +22,7 @@ import java.util.Arrays;
 public class FastSimpleRnnLayer extends SimpleRnn {
 
     /** One forward pass: the input, its rows, and the outputs of every step. */
-    private record Pass(INDArray input, INDArray x, int steps, int batch, double[] h) {
+    private record Pass(INDArray input, double[] x, int steps, int batch, double[] h) {
     }
 
     private Pass kept;
@@ -62,8 +62,8 @@ public class FastSimpleRnnLayer extends SimpleRnn {
         int batch = (int) in.size(0);
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
-        INDArray x = Kernels.rows(in);
-        double[] h = Kernels.project(x, getParam(SimpleRnnParamInitializer.WEIGHT_KEY),
+        double[] x = Kernels.timeMajor(in);
+        double[] h = Kernels.project(x, (int) in.size(1), getParam(SimpleRnnParamInitializer.WEIGHT_KEY),
                 getParam(SimpleRnnParamInitializer.BIAS_KEY), units);
         gemm.right(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
         int block = batch * units;

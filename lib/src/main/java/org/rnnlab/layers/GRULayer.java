@@ -82,7 +82,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
         INDArray in = permuteIfNWC(input);
-        return loop().forward(input, Kernels.rows(in), (int) in.size(2), (int) in.size(0),
+        return loop().forward(input, Kernels.timeMajor(in), (int) in.size(2), (int) in.size(0),
                 getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
                 getParam(GRUParamInitializer.BIAS_KEY));
     }
@@ -100,10 +100,10 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                 GRUParamInitializer.WEIGHT_KEY, GRUParamInitializer.RECURRENT_WEIGHT_KEY, GRUParamInitializer.BIAS_KEY);
         if (!resetAfter) {
             // The candidate's recurrent weights multiply r ⊙ h_{t-1}, not h_{t-1}: their gradient is (r ⊙ h_{t-1})ᵀ·dA_h.
-            long rows = (long) p.steps() * p.batch();
+            int rows = p.steps() * p.batch();
+            double[] g2 = Blas.product(Blas.Block.of(p.rec(), rows, n), true, new Blas.Block(d.input(), 2 * n, 3 * n, rows, n), false);
             gradientViews.get(GRUParamInitializer.RECURRENT_WEIGHT_KEY).get(all(), interval(2 * n, 3 * n))
-                    .assign(Kernels.matrix(p.rec(), rows, n).transpose()
-                            .mmul(Kernels.matrix(d.input(), rows, 3 * n).get(all(), interval(2 * n, 3 * n))));
+                    .assign(Kernels.matrix(g2, n, n));
         }
         weightNoiseParams.clear();
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));

@@ -20,7 +20,7 @@ final class GruLoop {
      * the candidate ĥ, the states h, and per variant {@code rec}: r ⊙ h_{t-1} (resetAfter = false) or
      * h_{t-1}·RW + c, all three blocks (resetAfter = true).
      */
-    record Pass(INDArray input, INDArray x, int steps, int batch, double[] gates, double[] h, double[] rec) {
+    record Pass(INDArray input, double[] x, int steps, int batch, double[] gates, double[] h, double[] rec) {
     }
 
     /** Gradients of the pre-activations: of x·W + b ({@code input}) and of h·RW + c ({@code recurrent}, resetAfter only). */
@@ -38,10 +38,10 @@ final class GruLoop {
     }
 
     /** Runs the layer over x (time-major rows) with W [nIn, 3n], RW [n, 3n] and bias b. */
-    Pass forward(INDArray input, INDArray x, int steps, int batch, INDArray w, INDArray rwArray, INDArray b) {
+    Pass forward(INDArray input, double[] x, int steps, int batch, INDArray w, INDArray rwArray, INDArray b) {
         int n = units;
         int width = 3 * n;
-        double[] a = Kernels.project(x, w, b, width);
+        double[] a = Kernels.project(x, x.length / (steps * batch), w, b, width);
         double[] rw = Kernels.rowMajor(rwArray);
         double[] h = new double[steps * batch * n];
         double[] rec = new double[steps * batch * (resetAfter ? width : n)];

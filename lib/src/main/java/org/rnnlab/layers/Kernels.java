@@ -5,8 +5,8 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.common.primitives.Pair;
@@ -58,13 +58,67 @@ final class Kernels {
 
     /** A matrix (any order, any data type) as row-major doubles. */
     static double[] rowMajor(INDArray m) {
-        return copyOut(m.castTo(DataType.DOUBLE).dup('c'));
+        return values(m, 'c');
     }
 
-    /** The doubles of a fresh, c-ordered array, in one native copy (ND4J's own conversion goes element by element). */
-    private static double[] copyOut(INDArray fresh) {
-        double[] out = new double[Math.toIntExact(fresh.length())];
-        new DoublePointer(fresh.data().addressPointer()).get(out);
+    /** Whether {@code a} lies in its buffer from its start, in the given order, without gaps. */
+    private static boolean contiguous(INDArray a, char order) {
+        if (a.offset() != 0 || a.ordering() != order || a.data().length() < a.length()) {
+            return false;
+        }
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int k = 0; k < shape.length; k++) {
+            int d = order == 'c' ? shape.length - 1 - k : k;
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /**
+     * The values of {@code a} in the given order as doubles, read from its buffer in one native copy
+     * (ND4J's own conversion goes element by element, and its cast of a strided array is slower still).
+     */
+    static double[] values(INDArray a, char order) {
+        INDArray src = contiguous(a, order) ? a : a.dup(order);
+        int n = Math.toIntExact(src.length());
+        double[] out = new double[n];
+        switch (src.dataType()) {
+            case DOUBLE -> new DoublePointer(src.data().addressPointer()).get(out, 0, n);
+            case FLOAT -> {
+                float[] f = new float[n];
+                new FloatPointer(src.data().addressPointer()).get(f, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[i] = f[i];
+                }
+            }
+            default -> {
+                return values(src.castTo(DataType.DOUBLE), order);
+            }
+        }
+        return out;
+    }
+
+    /** An array of the given shape, order and type holding {@code v} (in that order), written in one native copy. */
+    private static INDArray create(double[] v, DataType type, char order, LayerWorkspaceMgr mgr, ArrayType arrayType,
+                                   long... shape) {
+        INDArray out = mgr == null ? Nd4j.createUninitialized(type, shape, order)
+                : mgr.createUninitialized(arrayType, type, shape, order);
+        switch (type) {
+            case DOUBLE -> new DoublePointer(out.data().addressPointer()).put(v, 0, v.length);
+            case FLOAT -> {
+                float[] f = new float[v.length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = (float) v[i];
+                }
+                new FloatPointer(out.data().addressPointer()).put(f, 0, f.length);
+            }
+            default -> out.assign(create(v, DataType.DOUBLE, order, null, null, shape));
+        }
         return out;
     }
 
@@ -79,32 +133,35 @@ final class Kernels {
         return s;
     }
 
-    /** [batch, features, time] as time-major rows: [time·batch, features], row-major doubles. */
+    /** [batch, features, time] (any order, any type) as time-major rows: [time·batch, features], row-major doubles. */
     static double[] timeMajor(INDArray ncw) {
-        return copyOut(ncw.castTo(DataType.DOUBLE).permute(2, 0, 1).dup('c'));
-    }
-
-    /**
-     * [batch, features, time] as an ND4J matrix of doubles with time-major rows [time·batch, features],
-     * outside any workspace: a layer keeps it from its forward pass for backprop.
-     */
-    static INDArray rows(INDArray ncw) {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return ncw.castTo(DataType.DOUBLE).permute(2, 0, 1).dup('c').reshape('c', ncw.size(2) * ncw.size(0), ncw.size(1));
+        int batch = (int) ncw.size(0);
+        int features = (int) ncw.size(1);
+        int steps = (int) ncw.size(2);
+        boolean f = contiguous(ncw, 'f');
+        double[] v = values(ncw, f ? 'f' : 'c');
+        double[] rows = new double[v.length];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                int row = (t * batch + b) * features;
+                for (int j = 0; j < features; j++) {
+                    rows[row + j] = v[f ? (t * features + j) * batch + b : (b * features + j) * steps + t];
+                }
+            }
         }
+        return rows;
     }
 
-    /** x·W + b over all time steps at once: the input projections, time-major rows of {@code cols} doubles. */
-    static double[] project(INDArray x, INDArray w, INDArray b, int cols) {
-        INDArray bias = b.castTo(DataType.DOUBLE).reshape(b.length()).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, cols));
-        return rowMajor(x.mmul(w.castTo(DataType.DOUBLE)).addiRowVector(bias));
-    }
-
-    /** The states each step started from: the rows of {@code h} moved one step later, zeros at step 0. */
-    private static double[] previous(double[] h, int batch, int units) {
-        double[] prev = new double[h.length];
-        System.arraycopy(h, 0, prev, batch * units, h.length - batch * units);
-        return prev;
+    /** x·W + b over all time steps at once (x: time-major rows of nIn): the input projections, rows of {@code cols}. */
+    static double[] project(double[] x, int nIn, INDArray w, INDArray b, int cols) {
+        double[] bias = rowMajor(b);
+        double[] z = Blas.product(Blas.Block.of(x, x.length / nIn, nIn), false, Blas.Block.of(rowMajor(w), nIn, cols), false);
+        for (int off = 0; off < z.length; off += cols) {
+            for (int j = 0; j < cols; j++) {
+                z[off + j] += bias[j];
+            }
+        }
+        return z;
     }
 
     /**
@@ -114,44 +171,52 @@ final class Kernels {
      * gradients (written into the layer's gradient views; a bias twice as wide gets dzRec's sums in its second
      * half) and dZ·Wᵀ, the gradient to the layer below as DL4J's [batch, nIn, time] in the network's type.
      */
-    static Pair<Gradient, INDArray> gradients(double[] dz, double[] dzRec, int width, INDArray x, double[] h, int units,
+    static Pair<Gradient, INDArray> gradients(double[] dz, double[] dzRec, int width, double[] x, double[] h, int units,
                                               int batch, INDArray w, Map<String, INDArray> views, INDArray flattened,
                                               DataType type, LayerWorkspaceMgr mgr, String... keys) {
-        int steps = h.length / (batch * units);
-        INDArray dZ = matrix(dz, (long) steps * batch, width);
+        int rows = h.length / units;
+        int steps = rows / batch;
+        int nIn = x.length / rows;
         INDArray wg = views.get(keys[0]);
         INDArray rwg = views.get(keys[1]);
         INDArray bg = views.get(keys[2]);
-        wg.assign(x.transpose().mmul(dZ));
-        INDArray dZRec = dzRec == dz ? dZ : matrix(dzRec, (long) steps * batch, width);
-        rwg.assign(matrix(previous(h, batch, units), (long) steps * batch, units).transpose().mmul(dZRec));
+        wg.assign(matrix(Blas.product(Blas.Block.of(x, rows, nIn), true, Blas.Block.of(dz, rows, width), false), nIn, width));
+        // Step t's recurrent input is the state of step t-1: rows 0 .. T-2 of h against rows 1 .. T-1 of dzRec.
+        int later = rows - batch;
+        rwg.assign(matrix(Blas.product(new Blas.Block(h, 0, units, later, units), true,
+                new Blas.Block(dzRec, batch * width, width, later, width), false), units, width));
         double[] bias = columnSums(dz, width);
         if (bg.length() == 2L * width) {
             bias = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(bias),
                     java.util.Arrays.stream(columnSums(dzRec, width))).toArray();
         }
-        bg.assign(Nd4j.createFromArray(bias).reshape(bg.shape()));
+        bg.assign(matrix(bias, 1, bias.length).reshape(bg.shape()));
         Gradient g = new DefaultGradient(flattened);
         g.gradientForVariable().put(keys[0], wg);
         g.gradientForVariable().put(keys[1], rwg);
         g.gradientForVariable().put(keys[2], bg);
 
-        INDArray dx = dZ.mmul(w.castTo(DataType.DOUBLE).transpose());
-        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[]{batch, dx.size(1), steps}, 'f');
-        out.assign(dx.reshape('c', steps, batch, dx.size(1)).permute(1, 2, 0));
-        return new Pair<>(g, out);
+        double[] dx = Blas.product(Blas.Block.of(dz, rows, width), false, Blas.Block.of(rowMajor(w), nIn, width), true);
+        return new Pair<>(g, toNcw(dx, steps, batch, nIn, type, mgr, ArrayType.ACTIVATION_GRAD));
     }
 
-    /** Time-major rows [time·batch, features] as an ND4J matrix of doubles. */
-    static INDArray matrix(double[] rows, long nRows, long cols) {
-        return Nd4j.createFromArray(rows).reshape('c', nRows, cols);
+    /** A row-major matrix of doubles as an ND4J array (for the parameter-sized results assigned to gradient views). */
+    static INDArray matrix(double[] v, long rows, long cols) {
+        return create(v, DataType.DOUBLE, 'c', null, null, rows, cols);
     }
 
-    /** Time-major rows back to DL4J's [batch, features, time], in the network's type and the given workspace. */
+    /** Time-major rows back to DL4J's [batch, features, time] ('f' order), in the network's type and the given workspace. */
     static INDArray toNcw(double[] rows, int steps, int batch, int features, DataType type, LayerWorkspaceMgr mgr,
                           ArrayType arrayType) {
-        INDArray out = mgr.createUninitialized(arrayType, type, new long[]{batch, features, steps}, 'f');
-        out.assign(Nd4j.createFromArray(rows).reshape('c', steps, batch, features).permute(1, 2, 0));
-        return out;
+        double[] v = new double[rows.length];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                int row = (t * batch + b) * features;
+                for (int j = 0; j < features; j++) {
+                    v[(t * features + j) * batch + b] = rows[row + j];
+                }
+            }
+        }
+        return create(v, type, 'f', mgr, arrayType, batch, features, steps);
     }
 }

@@ -146,4 +146,33 @@ class FastLayersTest extends GradientCheckSupport {
         assertSameAsDl4j(nets, words, labels, null);
         assertGradientsOk(nets[1], words, labels, null);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"LSTM", "SimpleRnn"})
+    void inAFloatNetworkItMatchesDl4jToFloatPrecision(String kind) {
+        // The notebooks' networks are float: the layers read and write float arrays, computing in double inside.
+        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> new NeuralNetConfiguration.Builder().seed(7)
+                .dataType(DataType.FLOAT).updater(new NoOp()).weightInit(WeightInit.XAVIER_UNIFORM).list()
+                .layer((f ? new FastEmbedding.Builder() : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
+                        .nIn(6).nOut(3).inputLength(5).build())
+                .layer(cell(k, f, 3, 4)).layer(new LastTimeStep(cell(k, f, 4, 3)))
+                .layer(new OutputLayer.Builder().nIn(3).nOut(2).activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+        MultiLayerNetwork slow = new MultiLayerNetwork(conf.apply(kind, false));
+        slow.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf.apply(kind, true));
+        fast.init(slow.params().dup(), true);
+        INDArray words = Nd4j.create(new double[][]{{2, 0, 2, 5, 1}, {4, 3, 1, 1, 0}, {5, 5, 2, 0, 3}}).castTo(DataType.FLOAT);
+        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}}).castTo(DataType.FLOAT);
+        INDArray out = fast.output(words);
+        assertEquals(DataType.FLOAT, out.dataType());
+        assertClose(slow.output(words), out, 1e-6, "output");
+        for (MultiLayerNetwork n : new MultiLayerNetwork[]{slow, fast}) {
+            n.setInput(words);
+            n.setLabels(labels);
+            n.computeGradientAndScore();
+        }
+        assertEquals(slow.score(), fast.score(), 1e-6, "loss");
+        assertClose(slow.gradient().gradient(), fast.gradient().gradient(), 1e-6, "gradient");
+    }
 }

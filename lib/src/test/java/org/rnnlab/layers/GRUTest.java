@@ -267,4 +267,30 @@ class GRUTest extends GradientCheckSupport {
         assertTrue(nd.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "gradients are not all zero");
         assertEquals(0.0, diff.amaxNumber().doubleValue(), 1e-10, "gradients");
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aFloatNetworkComputesWhatTheDoubleOneDoesToFloatPrecision(boolean resetAfter) {
+        java.util.function.Function<DataType, MultiLayerConfiguration> conf = type -> new NeuralNetConfiguration.Builder()
+                .seed(5).dataType(type).updater(new NoOp()).weightInit(WeightInit.XAVIER_UNIFORM).list()
+                .layer(gru(3, 5, resetAfter)).layer(new LastTimeStep(gru(5, 4, resetAfter)))
+                .layer(new OutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+        MultiLayerNetwork dbl = net(conf.apply(DataType.DOUBLE));
+        MultiLayerNetwork flt = new MultiLayerNetwork(conf.apply(DataType.FLOAT));
+        flt.init(dbl.params().castTo(DataType.FLOAT), true);
+        INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 6);
+        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
+        INDArray out = flt.output(in.castTo(DataType.FLOAT));
+        assertEquals(DataType.FLOAT, out.dataType());
+        assertEquals(0.0, dbl.output(in).sub(out.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-6, "outputs");
+        dbl.setInput(in);
+        dbl.setLabels(labels);
+        dbl.computeGradientAndScore();
+        flt.setInput(in.castTo(DataType.FLOAT));
+        flt.setLabels(labels.castTo(DataType.FLOAT));
+        flt.computeGradientAndScore();
+        INDArray diff = dbl.gradient().gradient().sub(flt.gradient().gradient().castTo(DataType.DOUBLE));
+        assertEquals(0.0, diff.amaxNumber().doubleValue(), 1e-5, "gradients");
+    }
 }
