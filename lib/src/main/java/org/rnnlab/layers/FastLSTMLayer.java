@@ -14,12 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 
-import static org.rnnlab.layers.Kernels.sigmoid;
-import static org.rnnlab.layers.Kernels.tanh;
 
 /**
  * The computation of a {@link FastLSTM}: DL4J's LSTM equations and parameters, with the time loop
- * run over plain arrays ({@link Kernels}) instead of a dozen ND4J calls per step. Configurations it
+ * run over plain arrays ({@link Kernels}, {@link Nonlinear}) instead of a dozen ND4J calls per step. Configurations it
  * was not written for (masks, an activation other than tanh or gates other than sigmoid, weight
  * noise, truncated BPTT, stored state) go to DL4J's own implementation, which it extends.
  *
@@ -88,21 +86,20 @@ public class FastLSTMLayer extends LSTM {
             for (int i = 0; i < batch; i++) {
                 int zo = (row0 + i) * width;
                 int so = (row0 + i) * units;
+                Nonlinear.tanh(z, zo, z, zo, units);               // g
+                Nonlinear.sigmoid(z, zo + units, 3 * units);      // f, o, i
                 for (int k = 0; k < units; k++) {
-                    double g = tanh(z[zo + k]);
-                    double f = sigmoid(z[zo + units + k]);
-                    double o = sigmoid(z[zo + 2 * units + k]);
-                    double ig = sigmoid(z[zo + 3 * units + k]);
-                    z[zo + k] = g;
-                    z[zo + units + k] = f;
-                    z[zo + 2 * units + k] = o;
-                    z[zo + 3 * units + k] = ig;
                     double cPrev = t > 0 ? c[so - batch * units + k] : 0.0;
-                    double cell = f * cPrev + ig * g;
-                    double tanhC = tanh(cell);
-                    c[so + k] = cell;
-                    tc[so + k] = tanhC;
-                    h[so + k] = o * tanhC;
+                    c[so + k] = z[zo + units + k] * cPrev + z[zo + 3 * units + k] * z[zo + k];
+                }
+            }
+            int s0 = row0 * units;
+            Nonlinear.tanh(c, s0, tc, s0, batch * units);
+            for (int i = 0; i < batch; i++) {
+                int zo = (row0 + i) * width + 2 * units;
+                int so = (row0 + i) * units;
+                for (int k = 0; k < units; k++) {
+                    h[so + k] = z[zo + k] * tc[so + k];
                 }
             }
         }

@@ -72,9 +72,7 @@ public class FastSimpleRnnLayer extends SimpleRnn {
             if (t > 0) {
                 gemm.mulAdd(h, off - block, h, off, batch);
             }
-            for (int j = off; j < off + block; j++) {
-                h[j] = Kernels.tanh(h[j]);
-            }
+            Nonlinear.tanh(h, off, h, off, block);
         }
         return new Pass(input, x, steps, batch, h);
     }

@@ -4,8 +4,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
 
-import static org.rnnlab.layers.Kernels.sigmoid;
-import static org.rnnlab.layers.Kernels.tanh;
 
 /**
  * The time loop of a {@link GRU} with sigmoid gates and a tanh candidate, over plain arrays: the
@@ -59,15 +57,18 @@ final class GruLoop {
                 for (int i = 0; i < batch; i++) {
                     int zo = (row0 + i) * width;
                     int so = (row0 + i) * n;
+                    for (int k = 0; k < 2 * n; k++) {
+                        a[zo + k] += rec[zo + k];
+                    }
+                    Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
+                    for (int k = 0; k < n; k++) {
+                        a[zo + 2 * n + k] += a[zo + n + k] * rec[zo + 2 * n + k];
+                    }
+                    Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n);       // ĥ
                     for (int k = 0; k < n; k++) {
                         double hp = t > 0 ? h[so - batch * n + k] : 0.0;
-                        double z = sigmoid(a[zo + k] + rec[zo + k]);
-                        double r = sigmoid(a[zo + n + k] + rec[zo + n + k]);
-                        double cand = tanh(a[zo + 2 * n + k] + r * rec[zo + 2 * n + k]);
-                        a[zo + k] = z;
-                        a[zo + n + k] = r;
-                        a[zo + 2 * n + k] = cand;
-                        h[so + k] = cand + z * (hp - cand);
+                        double cand = a[zo + 2 * n + k];
+                        h[so + k] = cand + a[zo + k] * (hp - cand);
                     }
                 }
             }
@@ -85,13 +86,12 @@ final class GruLoop {
                 for (int i = 0; i < batch; i++) {
                     int zo = (row0 + i) * width;
                     int so = (row0 + i) * n;
+                    for (int k = 0; k < 2 * n; k++) {
+                        a[zo + k] += zr[i * 2 * n + k];
+                    }
+                    Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
                     for (int k = 0; k < n; k++) {
-                        double hp = t > 0 ? h[so - batch * n + k] : 0.0;
-                        double z = sigmoid(a[zo + k] + zr[i * 2 * n + k]);
-                        double r = sigmoid(a[zo + n + k] + zr[i * 2 * n + n + k]);
-                        a[zo + k] = z;
-                        a[zo + n + k] = r;
-                        rec[so + k] = r * hp;
+                        rec[so + k] = a[zo + n + k] * (t > 0 ? h[so - batch * n + k] : 0.0);
                     }
                 }
                 Arrays.fill(rh, 0.0);
@@ -102,9 +102,12 @@ final class GruLoop {
                     int zo = (row0 + i) * width;
                     int so = (row0 + i) * n;
                     for (int k = 0; k < n; k++) {
+                        a[zo + 2 * n + k] += rh[i * n + k];
+                    }
+                    Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n);       // ĥ
+                    for (int k = 0; k < n; k++) {
                         double hp = t > 0 ? h[so - batch * n + k] : 0.0;
-                        double cand = tanh(a[zo + 2 * n + k] + rh[i * n + k]);
-                        a[zo + 2 * n + k] = cand;
+                        double cand = a[zo + 2 * n + k];
                         h[so + k] = cand + a[zo + k] * (hp - cand);
                     }
                 }
