@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Trains a network the way Keras' {@code model.fit} does and prints what Keras prints: a progress
@@ -46,6 +47,7 @@ public final class Trainer {
     private boolean restoreBest;
     private BestWeights best;
     private Long runSeed = Reseed.fromEnvironment().orElse(null);
+    private OptionalInt maxEpochs = EpochCap.fromEnvironment();
 
     private Trainer(MultiLayerNetwork model) {
         this.model = model;
@@ -95,6 +97,12 @@ public final class Trainer {
      */
     public Trainer runSeed(Long seed) {
         this.runSeed = seed;
+        return this;
+    }
+
+    /** The most epochs to run whatever {@link #epochs} asks (empty: no cap); set from {@code RNNLAB_MAX_EPOCHS} by default. */
+    public Trainer maxEpochs(OptionalInt cap) {
+        this.maxEpochs = cap;
         return this;
     }
 
@@ -197,6 +205,11 @@ public final class Trainer {
         if (run < epochs) {
             out.printf("Quick mode: training %d of the %d epochs on a small sample (%s=full runs the exercise's settings).%n",
                     run, epochs, Mode.ENV);
+        }
+        if (maxEpochs.isPresent() && maxEpochs.getAsInt() < run) {
+            out.printf("Training %d of the %d epochs: %s=%d caps them.%n", maxEpochs.getAsInt(), run, EpochCap.ENV,
+                    maxEpochs.getAsInt());
+            run = maxEpochs.getAsInt();
         }
         if (runSeed != null) {
             Reseed.apply(model, runSeed);

@@ -8,9 +8,11 @@ import org.rnnlab.data.SequenceDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
@@ -90,6 +92,19 @@ class TrainerTest {
         assertEquals(Mode.QUICK_MAX_EPOCHS, h.epochCount());
         assertEquals(10, h.requestedEpochs());
         assertTrue(log.toString().contains("Quick mode: training 2 of the 10 epochs"), log.toString());
+    }
+
+    @Test
+    void anEpochCapFromTheEnvironmentShortensTrainingAndSaysSo() {
+        History h = Trainer.of(Nets.simpleRnn(20, 12, 0.01)).output(new PrintStream(log, true)).mode(Mode.FULL)
+                .maxEpochs(EpochCap.of(Map.of(EpochCap.ENV, " 3 "))).epochs(10).batchSize(64).fit(toyReviews(64, 4));
+        assertEquals(3, h.epochCount());
+        assertEquals(10, h.requestedEpochs());
+        assertTrue(log.toString().contains("Training 3 of the 10 epochs: RNNLAB_MAX_EPOCHS=3 caps them."), log.toString());
+        assertTrue(EpochCap.of(Map.of()).isEmpty());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EpochCap.of(Map.of(EpochCap.ENV, "0")));
+        assertTrue(e.getMessage().contains("RNNLAB_MAX_EPOCHS must be a whole number of epochs, at least 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EpochCap.of(Map.of(EpochCap.ENV, "two")));
     }
 
     @Test
