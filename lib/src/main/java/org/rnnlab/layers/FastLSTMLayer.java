@@ -56,12 +56,46 @@ public class FastLSTMLayer extends LSTM {
         if (!fast()) {
             return super.activate(training, workspaceMgr);
         }
-        Pass p = forward(training, workspaceMgr);
-        kept = training ? p : null;
-        return permuteIfNWC(Kernels.toNcw(p.h(), p.steps(), p.batch(), (int) layerConf().getNOut(), dataType, workspaceMgr,
-                ArrayType.ACTIVATIONS));
+        INDArray in = permuteIfNWC(input);
+        double[] h;
+        if (training) {
+            kept = forward(true, workspaceMgr);
+            h = kept.h();
+        } else {
+            kept = null;
+            h = predict();
+        }
+        return permuteIfNWC(Kernels.toNcw(h, (int) in.size(2), (int) in.size(0), (int) layerConf().getNOut(), dataType,
+                workspaceMgr, ArrayType.ACTIVATIONS));
     }
 
+    /**
+     * One step for a batch: from the pre-activations z (rows of g, f, o, i at {@code z0}) and the previous cell
+     * states (at {@code prev0}; none when negative), the gate activations (in place), the cell states (at
+     * {@code c0}, which may be {@code prev0}), their tanh (at {@code tc0}) and the outputs (at {@code h0}).
+     */
+    private static void step(double[] z, int z0, double[] c, int prev0, int c0, double[] tc, int tc0, double[] h, int h0,
+                             int batch, int units) {
+        int width = 4 * units;
+        for (int i = 0; i < batch; i++) {
+            int zo = z0 + i * width;
+            Nonlinear.tanh(z, zo, z, zo, units);               // g
+            Nonlinear.sigmoid(z, zo + units, 3 * units);      // f, o, i
+            for (int k = 0; k < units; k++) {
+                double cPrev = prev0 < 0 ? 0.0 : c[prev0 + i * units + k];
+                c[c0 + i * units + k] = z[zo + units + k] * cPrev + z[zo + 3 * units + k] * z[zo + k];
+            }
+        }
+        Nonlinear.tanh(c, c0, tc, tc0, batch * units);
+        for (int i = 0; i < batch; i++) {
+            int zo = z0 + i * width + 2 * units;
+            for (int k = 0; k < units; k++) {
+                h[h0 + i * units + k] = z[zo + k] * tc[tc0 + i * units + k];
+            }
+        }
+    }
+
+    /** The forward pass for training: every step's gates, cell states and their tanh kept for backprop. */
     private Pass forward(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
@@ -83,27 +117,50 @@ public class FastLSTMLayer extends LSTM {
             if (t > 0) {
                 gemm.mulAdd(h, (row0 - batch) * units, z, row0 * width, batch);
             }
-            for (int i = 0; i < batch; i++) {
-                int zo = (row0 + i) * width;
-                int so = (row0 + i) * units;
-                Nonlinear.tanh(z, zo, z, zo, units);               // g
-                Nonlinear.sigmoid(z, zo + units, 3 * units);      // f, o, i
-                for (int k = 0; k < units; k++) {
-                    double cPrev = t > 0 ? c[so - batch * units + k] : 0.0;
-                    c[so + k] = z[zo + units + k] * cPrev + z[zo + 3 * units + k] * z[zo + k];
-                }
-            }
             int s0 = row0 * units;
-            Nonlinear.tanh(c, s0, tc, s0, batch * units);
-            for (int i = 0; i < batch; i++) {
-                int zo = (row0 + i) * width + 2 * units;
-                int so = (row0 + i) * units;
-                for (int k = 0; k < units; k++) {
-                    h[so + k] = z[zo + k] * tc[so + k];
-                }
-            }
+            step(z, row0 * width, c, t > 0 ? s0 - batch * units : -1, s0, tc, s0, h, s0, batch, units);
         }
         return new Pass(input, x, steps, batch, z, c, tc, h);
+    }
+
+    /**
+     * The forward pass for prediction: only the outputs are kept, so each step computes its pre-activations as
+     * one product [x_t | h_{t-1}]·[W; RW] into a small buffer that stays in cache, instead of all steps' at once.
+     */
+    private double[] predict() {
+        assertInputSet(false);
+        INDArray in = permuteIfNWC(input);
+        int batch = (int) in.size(0);
+        int steps = (int) in.size(2);
+        int nIn = (int) in.size(1);
+        int units = (int) layerConf().getNOut();
+        int width = 4 * units;
+        int k = nIn + units;
+        double[] x = Kernels.timeMajor(in);
+        double[] w = Kernels.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY));
+        double[] rw = Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
+        double[] stacked = Arrays.copyOf(w, w.length + rw.length);    // [W; RW], row-major
+        System.arraycopy(rw, 0, stacked, w.length, rw.length);
+        gemm.right(stacked, k, width);
+        double[] bias = Kernels.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
+        double[] xh = new double[batch * k];
+        double[] z = new double[batch * width];
+        double[] c = new double[batch * units];
+        double[] tc = new double[batch * units];
+        double[] h = new double[steps * batch * units];
+        for (int t = 0; t < steps; t++) {
+            int row0 = t * batch;
+            for (int i = 0; i < batch; i++) {
+                System.arraycopy(x, (row0 + i) * nIn, xh, i * k, nIn);
+                if (t > 0) {
+                    System.arraycopy(h, (row0 - batch + i) * units, xh, i * k + nIn, units);
+                }
+                System.arraycopy(bias, 0, z, i * width, width);
+            }
+            gemm.mulAdd(xh, 0, z, 0, batch);
+            step(z, 0, c, t > 0 ? 0 : -1, 0, tc, 0, h, row0 * units, batch, units);
+        }
+        return h;
     }
 
     @Override
