@@ -84,7 +84,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         INDArray in = permuteIfNWC(input);
         return loop().forward(input, Kernels.timeMajor(in), (int) in.size(2), (int) in.size(0),
                 getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
-                getParam(GRUParamInitializer.BIAS_KEY));
+                getParam(GRUParamInitializer.BIAS_KEY), training);
     }
 
     private Pair<Gradient, INDArray> fastBackprop(INDArray epsilon, LayerWorkspaceMgr mgr) {

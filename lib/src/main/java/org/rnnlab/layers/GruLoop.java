@@ -29,91 +29,107 @@ final class GruLoop {
     private final boolean resetAfter;
     private final StepGemm first = new StepGemm();
     private final StepGemm second = new StepGemm();
+    private final StepGemm inputs = new StepGemm();
 
     GruLoop(int units, boolean resetAfter) {
         this.units = units;
         this.resetAfter = resetAfter;
     }
 
-    /** Runs the layer over x (time-major rows) with W [nIn, 3n], RW [n, 3n] and bias b. */
-    Pass forward(INDArray input, double[] x, int steps, int batch, INDArray w, INDArray rwArray, INDArray b) {
+    /**
+     * Runs the layer over x (time-major rows) with W [nIn, 3n], RW [n, 3n] and bias b. For training
+     * ({@code keep}) the input projections of all steps are one product and every step's gate values are kept
+     * for backprop; for prediction each step projects its own inputs into small buffers that stay in cache, and
+     * only the states h are returned (the pass's other arrays are then null).
+     */
+    Pass forward(INDArray input, double[] x, int steps, int batch, INDArray w, INDArray rwArray, INDArray b, boolean keep) {
         int n = units;
         int width = 3 * n;
-        double[] a = Kernels.project(x, x.length / (steps * batch), w, b, width);
-        double[] rw = Kernels.rowMajor(rwArray);
+        int nIn = x.length / (steps * batch);
+        int recWidth = resetAfter ? width : n;
+        double[] bias = Kernels.rowMajor(b);
+        double[] a = keep ? Kernels.project(x, nIn, w, b, width) : new double[batch * width];
+        double[] rec = new double[(keep ? steps : 1) * batch * recWidth];
         double[] h = new double[steps * batch * n];
-        double[] rec = new double[steps * batch * (resetAfter ? width : n)];
+        double[] rw = Kernels.rowMajor(rwArray);
+        if (!keep) {
+            inputs.right(Kernels.rowMajor(w), nIn, width);
+        }
         if (resetAfter) {
-            double[] c = Arrays.copyOfRange(Kernels.rowMajor(b), width, 2 * width);
             first.right(rw, n, width);
-            for (int t = 0; t < steps; t++) {
-                int row0 = t * batch;
-                for (int i = 0; i < batch; i++) {
-                    System.arraycopy(c, 0, rec, (row0 + i) * width, width);
-                }
-                if (t > 0) {
-                    first.mulAdd(h, (row0 - batch) * n, rec, row0 * width, batch);
-                }
-                for (int i = 0; i < batch; i++) {
-                    int zo = (row0 + i) * width;
-                    int so = (row0 + i) * n;
-                    for (int k = 0; k < 2 * n; k++) {
-                        a[zo + k] += rec[zo + k];
-                    }
-                    Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
-                    for (int k = 0; k < n; k++) {
-                        a[zo + 2 * n + k] += a[zo + n + k] * rec[zo + 2 * n + k];
-                    }
-                    Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n);       // ĥ
-                    for (int k = 0; k < n; k++) {
-                        double hp = t > 0 ? h[so - batch * n + k] : 0.0;
-                        double cand = a[zo + 2 * n + k];
-                        h[so + k] = cand + a[zo + k] * (hp - cand);
-                    }
-                }
-            }
         } else {
             first.right(columns(rw, width, 0, 2 * n), n, 2 * n);
             second.right(columns(rw, width, 2 * n, width), n, n);
-            double[] zr = new double[batch * 2 * n];
-            double[] rh = new double[batch * n];
-            for (int t = 0; t < steps; t++) {
-                int row0 = t * batch;
-                Arrays.fill(zr, 0.0);
+        }
+        double[] zr = new double[batch * 2 * n];
+        double[] rh = new double[batch * n];
+        for (int t = 0; t < steps; t++) {
+            int row0 = t * batch;
+            int a0 = keep ? row0 * width : 0;
+            int rec0 = keep ? row0 * recWidth : 0;
+            int h0 = row0 * n;
+            int prev0 = t > 0 ? h0 - batch * n : -1;
+            if (!keep) {
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(bias, 0, a, i * width, width);
+                }
+                inputs.mulAdd(x, row0 * nIn, a, 0, batch);
+            }
+            if (resetAfter) {
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(bias, width, rec, rec0 + i * width, width);   // the recurrent biases c
+                }
                 if (t > 0) {
-                    first.mulAdd(h, (row0 - batch) * n, zr, 0, batch);
+                    first.mulAdd(h, prev0, rec, rec0, batch);
                 }
                 for (int i = 0; i < batch; i++) {
-                    int zo = (row0 + i) * width;
-                    int so = (row0 + i) * n;
+                    int zo = a0 + i * width;
+                    int ro = rec0 + i * width;
+                    for (int k = 0; k < 2 * n; k++) {
+                        a[zo + k] += rec[ro + k];
+                    }
+                    Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
+                    for (int k = 0; k < n; k++) {
+                        a[zo + 2 * n + k] += a[zo + n + k] * rec[ro + 2 * n + k];
+                    }
+                }
+            } else {
+                Arrays.fill(zr, 0.0);
+                if (t > 0) {
+                    first.mulAdd(h, prev0, zr, 0, batch);
+                }
+                for (int i = 0; i < batch; i++) {
+                    int zo = a0 + i * width;
                     for (int k = 0; k < 2 * n; k++) {
                         a[zo + k] += zr[i * 2 * n + k];
                     }
                     Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
                     for (int k = 0; k < n; k++) {
-                        rec[so + k] = a[zo + n + k] * (t > 0 ? h[so - batch * n + k] : 0.0);
+                        rec[rec0 + i * n + k] = a[zo + n + k] * (t > 0 ? h[prev0 + i * n + k] : 0.0);
                     }
                 }
                 Arrays.fill(rh, 0.0);
                 if (t > 0) {
-                    second.mulAdd(rec, row0 * n, rh, 0, batch);
+                    second.mulAdd(rec, rec0, rh, 0, batch);
                 }
                 for (int i = 0; i < batch; i++) {
-                    int zo = (row0 + i) * width;
-                    int so = (row0 + i) * n;
+                    int zo = a0 + i * width;
                     for (int k = 0; k < n; k++) {
                         a[zo + 2 * n + k] += rh[i * n + k];
                     }
-                    Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n);       // ĥ
-                    for (int k = 0; k < n; k++) {
-                        double hp = t > 0 ? h[so - batch * n + k] : 0.0;
-                        double cand = a[zo + 2 * n + k];
-                        h[so + k] = cand + a[zo + k] * (hp - cand);
-                    }
+                }
+            }
+            for (int i = 0; i < batch; i++) {
+                int zo = a0 + i * width;
+                Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n);           // ĥ
+                for (int k = 0; k < n; k++) {
+                    double hp = t > 0 ? h[prev0 + i * n + k] : 0.0;
+                    double cand = a[zo + 2 * n + k];
+                    h[h0 + i * n + k] = cand + a[zo + k] * (hp - cand);
                 }
             }
         }
-        return new Pass(input, x, steps, batch, a, h, rec);
+        return keep ? new Pass(input, x, steps, batch, a, h, rec) : new Pass(input, null, steps, batch, null, h, null);
     }
 
     /** Backpropagation through time from eps, the gradient of the loss w.r.t. every output (time-major rows). */
