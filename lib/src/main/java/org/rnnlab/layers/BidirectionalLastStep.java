@@ -5,11 +5,15 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * Keras' {@code Bidirectional(LSTM(32))} (with {@code return_sequences=False}) for a
@@ -75,10 +79,29 @@ public class BidirectionalLastStep extends BaseWrapperLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
+        // DL4J's Bidirectional.instantiate, done here to keep hold of the two directions' layers: half the
+        // parameters each, drawn in the same order as DL4J draws them.
+        Bidirectional bi = (Bidirectional) underlying;
         NeuralNetConfiguration inner = conf.clone();
-        inner.setLayer(((BidirectionalLastStep) inner.getLayer()).getUnderlying());
-        return new BidirectionalLastStepLayer(underlying.instantiate(inner, listeners, layerIndex, layerParamsView,
-                initializeParams, networkDataType), mode);
+        inner.setLayer(bi);
+        NeuralNetConfiguration fc = conf.clone();
+        fc.setLayer(bi.getFwd());
+        NeuralNetConfiguration bc = conf.clone();
+        bc.setLayer(bi.getBwd());
+        long half = layerParamsView.length() / 2;
+        org.deeplearning4j.nn.api.Layer f = bi.getFwd().instantiate(fc, listeners, layerIndex,
+                slice(layerParamsView, 0, half), initializeParams, networkDataType);
+        org.deeplearning4j.nn.api.Layer b = bi.getBwd().instantiate(bc, listeners, layerIndex,
+                slice(layerParamsView, half, 2 * half), initializeParams, networkDataType);
+        BidirectionalLayer both = new BidirectionalLayer(inner, f, b, layerParamsView);
+        both.setParamTable(bi.initializer().init(inner, layerParamsView, initializeParams));
+        both.setConf(inner);
+        return new BidirectionalLastStepLayer(both, f, b, mode);
+    }
+
+    /** Elements [from, to) of a parameter vector, as a view (DL4J's views are [n] or [1, n]). */
+    private static INDArray slice(INDArray params, long from, long to) {
+        return params.rank() == 1 ? params.get(interval(from, to)) : params.get(point(0), interval(from, to));
     }
 
     @Override

@@ -3,8 +3,11 @@ package org.rnnlab.layers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.params.BidirectionalParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -17,23 +20,32 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
- * The computation of a {@link BidirectionalLastStep}: runs DL4J's bidirectional layer (both halves
- * aligned with the input's time axis), then takes the forward half at each sequence's last step and
- * the backward half at its first, and merges them; backprop places the gradient at those two steps.
+ * The computation of a {@link BidirectionalLastStep}: the forward layer's state after each sequence's
+ * last step merged with the backward layer's state after its first. Without a mask it runs the two
+ * layers itself, the backward one on the time-reversed input, and takes each one's final step; with a
+ * mask it runs DL4J's bidirectional layer (both halves aligned with the input's time axis) and picks
+ * each example's steps from the mask. Backprop places the gradient at those two steps.
  */
 public class BidirectionalLastStepLayer extends BaseWrapperLayer {
 
     private final Bidirectional.Mode mode;
+    private final Layer fwdLayer;
+    private final Layer bwdLayer;
+    /** Whether the last forward pass ran the two directions here (no mask) rather than through DL4J's layer. */
+    private boolean direct;
+    private INDArray directInput;
     private int[] first;
     private int[] last;
     private long[] shape;
     private INDArray fwd;
     private INDArray bwd;
 
-    /** Wraps an instantiated DL4J bidirectional layer (CONCAT mode). */
-    public BidirectionalLastStepLayer(Layer bidirectional, Bidirectional.Mode mode) {
+    /** Wraps an instantiated DL4J bidirectional layer (CONCAT mode) and the two layers inside it. */
+    public BidirectionalLastStepLayer(BidirectionalLayer bidirectional, Layer forward, Layer backward, Bidirectional.Mode mode) {
         super(bidirectional);
         this.mode = mode;
+        this.fwdLayer = forward;
+        this.bwdLayer = backward;
     }
 
     @Override
@@ -43,12 +55,42 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        direct = false;
         return merge(underlying.activate(training, workspaceMgr), workspaceMgr);
     }
 
     @Override
     public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return merge(underlying.activate(input, training, workspaceMgr), workspaceMgr);
+        direct = underlying.getMaskArray() == null && input.rank() == 3 && ncw(fwdLayer) && ncw(bwdLayer);
+        if (!direct) {
+            directInput = null;
+            return merge(underlying.activate(input, training, workspaceMgr), workspaceMgr);
+        }
+        directInput = input;
+        shape = new long[]{input.size(0), 2 * ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) fwdLayer.conf().getLayer())
+                .getNOut(), input.size(2)};
+        long steps = shape[2];
+        INDArray f = fwdLayer.activate(input, training, workspaceMgr);
+        INDArray b = bwdLayer.activate(Kernels.reverseTime(input), training, workspaceMgr);
+        return combine(f.get(all(), all(), point(steps - 1)), b.get(all(), all(), point(steps - 1)), workspaceMgr);
+    }
+
+    @Override
+    public INDArray input() {
+        return direct ? directInput : underlying.input();
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        directInput = null;
+        fwd = null;
+        bwd = null;
+    }
+
+    private static boolean ncw(Layer layer) {
+        return layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer r
+                && r.getRnnDataFormat() == org.deeplearning4j.nn.conf.RNNFormat.NCW;
     }
 
     private INDArray merge(INDArray both, LayerWorkspaceMgr mgr) {
@@ -74,19 +116,26 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
                 }
             }
         }
-        // Kept for backprop (MUL needs both halves), so outside any workspace that closes in between.
+        if (mask == null) {
+            return combine(both.get(all(), interval(0, n), point(steps - 1)), both.get(all(), interval(n, 2 * n), point(0)), mgr);
+        }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            fwd = Nd4j.create(both.dataType(), mb, n);
-            bwd = Nd4j.create(both.dataType(), mb, n);
-            if (mask == null) {
-                fwd.assign(both.get(all(), interval(0, n), point(steps - 1)));
-                bwd.assign(both.get(all(), interval(n, 2 * n), point(0)));
-            } else {
-                for (int i = 0; i < mb; i++) {
-                    fwd.getRow(i).assign(both.get(point(i), interval(0, n), point(last[i])));
-                    bwd.getRow(i).assign(both.get(point(i), interval(n, 2 * n), point(first[i])));
-                }
+            INDArray f = Nd4j.create(both.dataType(), mb, n);
+            INDArray b = Nd4j.create(both.dataType(), mb, n);
+            for (int i = 0; i < mb; i++) {
+                f.getRow(i).assign(both.get(point(i), interval(0, n), point(last[i])));
+                b.getRow(i).assign(both.get(point(i), interval(n, 2 * n), point(first[i])));
             }
+            return combine(f, b, mgr);
+        }
+    }
+
+    /** Merges the two final states [batch, units] with the mode; both are kept for backprop (MUL needs them). */
+    private INDArray combine(INDArray f, INDArray b, LayerWorkspaceMgr mgr) {
+        // Kept outside any workspace that closes before backprop.
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            fwd = f.dup();
+            bwd = b.dup();
         }
         INDArray out = switch (mode) {
             case CONCAT -> Nd4j.concat(1, fwd, bwd);
@@ -120,12 +169,34 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
                 dB = dF;
             }
         }
+        if (direct) {
+            return backpropDirect(dF, dB, workspaceMgr);
+        }
         INDArray eps3 = Nd4j.zeros(epsilon.dataType(), shape[0], shape[1], shape[2]);
         for (int i = 0; i < shape[0]; i++) {
             eps3.get(point(i), interval(0, n), point(last[i])).assign(dF.getRow(i));
             eps3.get(point(i), interval(n, 2 * n), point(first[i])).addi(dB.getRow(i));
         }
         return underlying.backpropGradient(eps3, workspaceMgr);
+    }
+
+    /** Backprop through the two directions run by {@link #activate(INDArray, boolean, LayerWorkspaceMgr)}. */
+    private Pair<Gradient, INDArray> backpropDirect(INDArray dF, INDArray dB, LayerWorkspaceMgr mgr) {
+        long n = shape[1] / 2;
+        long steps = shape[2];
+        INDArray epsF = Nd4j.zeros(dF.dataType(), shape[0], n, steps);
+        epsF.get(all(), all(), point(steps - 1)).assign(dF);
+        INDArray epsB = Nd4j.zeros(dB.dataType(), shape[0], n, steps);
+        epsB.get(all(), all(), point(steps - 1)).assign(dB);
+        Pair<Gradient, INDArray> gf = fwdLayer.backpropGradient(epsF, mgr);
+        Pair<Gradient, INDArray> gb = bwdLayer.backpropGradient(epsB, mgr);
+        // Named and laid out as DL4J's bidirectional layer names its parameters ("f…", "b…").
+        Gradient g = new DefaultGradient(underlying.getGradientsViewArray());
+        gf.getFirst().gradientForVariable().forEach((k, v) ->
+                g.gradientForVariable().put(BidirectionalParamInitializer.FORWARD_PREFIX + k, v));
+        gb.getFirst().gradientForVariable().forEach((k, v) ->
+                g.gradientForVariable().put(BidirectionalParamInitializer.BACKWARD_PREFIX + k, v));
+        return new Pair<>(g, gf.getSecond().addi(Kernels.reverseTime(gb.getSecond())));
     }
 
     @Override

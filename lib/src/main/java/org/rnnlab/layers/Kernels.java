@@ -219,4 +219,30 @@ final class Kernels {
         }
         return create(v, type, 'f', mgr, arrayType, batch, features, steps);
     }
+
+    /** [batch, features, time] with the time axis reversed: a new 'f'-ordered array of the same type, outside any workspace. */
+    static INDArray reverseTime(INDArray ncw) {
+        int batch = (int) ncw.size(0);
+        int features = (int) ncw.size(1);
+        int steps = (int) ncw.size(2);
+        boolean f = contiguous(ncw, 'f');
+        double[] v = values(ncw, f ? 'f' : 'c');
+        double[] out = new double[v.length];
+        int block = batch * features;
+        for (int t = 0; t < steps; t++) {
+            int to = (steps - 1 - t) * block;
+            if (f) {
+                System.arraycopy(v, t * block, out, to, block);
+            } else {
+                for (int j = 0; j < features; j++) {
+                    for (int b = 0; b < batch; b++) {
+                        out[to + j * batch + b] = v[(b * features + j) * steps + t];
+                    }
+                }
+            }
+        }
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return create(out, ncw.dataType(), 'f', null, null, batch, features, steps);
+        }
+    }
 }

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -125,6 +126,18 @@ class BidirectionalLastStepTest extends GradientCheckSupport {
     void gradientsForEveryMergeMode(Bidirectional.Mode mode) {
         long out = mode == Bidirectional.Mode.CONCAT ? 8 : 4;
         assertClassifierGradientsOk(net(new BidirectionalLastStep(mode, lstm(3, 4)), out), Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gradientsReachTheLayerBelowInTheRightTimeOrder(boolean fast) {
+        // A recurrent layer below receives the sum of both directions' input gradients, the backward one re-reversed.
+        Layer below = fast ? new FastLSTM.Builder().nIn(3).nOut(4).activation(Activation.TANH).build() : lstm(3, 4);
+        Layer cell = fast ? new FastLSTM.Builder().nIn(4).nOut(3).activation(Activation.TANH).build() : lstm(4, 3);
+        MultiLayerConfiguration conf = base().list().layer(below).layer(new BidirectionalLastStep(cell))
+                .layer(new OutputLayer.Builder().nIn(6).nOut(2).activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+        assertClassifierGradientsOk(initPerturbed(new MultiLayerNetwork(conf)), Nd4j.rand(DataType.DOUBLE, 3, 3, 5), null);
     }
 
     @Test
