@@ -129,19 +129,15 @@ public class FastLSTMLayer extends LSTM {
      */
     private double[] predict() {
         assertInputSet(false);
-        INDArray in = permuteIfNWC(input);
-        int batch = (int) in.size(0);
-        int steps = (int) in.size(2);
-        int nIn = (int) in.size(1);
+        StepInput in = StepInput.of(permuteIfNWC(input));
+        int batch = in.batch();
+        int steps = in.steps();
+        int nIn = in.features();
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
         int k = nIn + units;
-        double[] x = Kernels.timeMajor(in);
-        double[] w = Kernels.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY));
-        double[] rw = Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
-        double[] stacked = Arrays.copyOf(w, w.length + rw.length);    // [W; RW], row-major
-        System.arraycopy(rw, 0, stacked, w.length, rw.length);
-        gemm.right(stacked, k, width);
+        gemm.right(Kernels.stack(Kernels.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)),
+                Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY))), k, width);
         double[] bias = Kernels.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
         double[] xh = new double[batch * k];
         double[] z = new double[batch * width];
@@ -150,8 +146,8 @@ public class FastLSTMLayer extends LSTM {
         double[] h = new double[steps * batch * units];
         for (int t = 0; t < steps; t++) {
             int row0 = t * batch;
+            in.copyStep(t, xh, 0, k);
             for (int i = 0; i < batch; i++) {
-                System.arraycopy(x, (row0 + i) * nIn, xh, i * k, nIn);
                 if (t > 0) {
                     System.arraycopy(h, (row0 - batch + i) * units, xh, i * k + nIn, units);
                 }

@@ -49,10 +49,43 @@ public class FastSimpleRnnLayer extends SimpleRnn {
         if (!fast()) {
             return super.activate(training, workspaceMgr);
         }
-        Pass p = forward(training, workspaceMgr);
-        kept = training ? p : null;
-        return permuteIfNWC(Kernels.toNcw(p.h(), p.steps(), p.batch(), (int) layerConf().getNOut(), dataType, workspaceMgr,
-                ArrayType.ACTIVATIONS));
+        kept = training ? forward(true, workspaceMgr) : null;
+        INDArray in = permuteIfNWC(input);
+        double[] h = training ? kept.h() : predict();
+        return permuteIfNWC(Kernels.toNcw(h, (int) in.size(2), (int) in.size(0), (int) layerConf().getNOut(), dataType,
+                workspaceMgr, ArrayType.ACTIVATIONS));
+    }
+
+    /**
+     * The forward pass for prediction: only the outputs are kept, so each step computes its pre-activations as
+     * one product [x_t | h_{t-1}]·[W; RW] of small blocks that stay in cache, instead of all steps' at once.
+     */
+    private double[] predict() {
+        assertInputSet(false);
+        StepInput in = StepInput.of(permuteIfNWC(input));
+        int batch = in.batch();
+        int nIn = in.features();
+        int units = (int) layerConf().getNOut();
+        int k = nIn + units;
+        gemm.right(Kernels.stack(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.WEIGHT_KEY)),
+                Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY))), k, units);
+        double[] bias = Kernels.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
+        int block = batch * units;
+        double[] xh = new double[batch * k];
+        double[] h = new double[in.steps() * block];
+        for (int t = 0; t < in.steps(); t++) {
+            int off = t * block;
+            in.copyStep(t, xh, 0, k);
+            for (int i = 0; i < batch; i++) {
+                if (t > 0) {
+                    System.arraycopy(h, off - block + i * units, xh, i * k + nIn, units);
+                }
+                System.arraycopy(bias, 0, h, off + i * units, units);
+            }
+            gemm.mulAdd(xh, 0, h, off, batch);
+            Nonlinear.tanh(h, off, h, off, block);
+        }
+        return h;
     }
 
     private Pass forward(boolean training, LayerWorkspaceMgr mgr) {

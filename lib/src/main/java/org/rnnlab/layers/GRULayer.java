@@ -82,7 +82,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
         INDArray in = permuteIfNWC(input);
-        return loop().forward(input, Kernels.timeMajor(in), (int) in.size(2), (int) in.size(0),
+        return loop().forward(input, StepInput.of(in),
                 getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
                 getParam(GRUParamInitializer.BIAS_KEY), training);
     }

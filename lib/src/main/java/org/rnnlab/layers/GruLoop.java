@@ -37,15 +37,18 @@ final class GruLoop {
     }
 
     /**
-     * Runs the layer over x (time-major rows) with W [nIn, 3n], RW [n, 3n] and bias b. For training
+     * Runs the layer over its input with W [nIn, 3n], RW [n, 3n] and bias b. For training
      * ({@code keep}) the input projections of all steps are one product and every step's gate values are kept
      * for backprop; for prediction each step projects its own inputs into small buffers that stay in cache, and
      * only the states h are returned (the pass's other arrays are then null).
      */
-    Pass forward(INDArray input, double[] x, int steps, int batch, INDArray w, INDArray rwArray, INDArray b, boolean keep) {
+    Pass forward(INDArray input, StepInput in, INDArray w, INDArray rwArray, INDArray b, boolean keep) {
         int n = units;
         int width = 3 * n;
-        int nIn = x.length / (steps * batch);
+        int steps = in.steps();
+        int batch = in.batch();
+        int nIn = in.features();
+        double[] x = keep ? in.rows() : new double[batch * nIn];
         int recWidth = resetAfter ? width : n;
         double[] bias = Kernels.rowMajor(b);
         double[] a = keep ? Kernels.project(x, nIn, w, b, width) : new double[batch * width];
@@ -73,7 +76,8 @@ final class GruLoop {
                 for (int i = 0; i < batch; i++) {
                     System.arraycopy(bias, 0, a, i * width, width);
                 }
-                inputs.mulAdd(x, row0 * nIn, a, 0, batch);
+                in.copyStep(t, x, 0, nIn);
+                inputs.mulAdd(x, 0, a, 0, batch);
             }
             if (resetAfter) {
                 for (int i = 0; i < batch; i++) {

@@ -56,6 +56,13 @@ final class Kernels {
         return (e - 1) / (e + 1);
     }
 
+    /** [W; RW]: two row-major matrices with the same number of columns, one above the other. */
+    static double[] stack(double[] w, double[] rw) {
+        double[] stacked = java.util.Arrays.copyOf(w, w.length + rw.length);
+        System.arraycopy(rw, 0, stacked, w.length, rw.length);
+        return stacked;
+    }
+
     /** A matrix (any order, any data type) as row-major doubles. */
     static double[] rowMajor(INDArray m) {
         return values(m, 'c');
@@ -133,23 +140,9 @@ final class Kernels {
         return s;
     }
 
-    /** [batch, features, time] (any order, any type) as time-major rows: [time·batch, features], row-major doubles. */
+    /** [batch, features, time] (any order, any type, any strides) as time-major rows: [time·batch, features], row-major doubles. */
     static double[] timeMajor(INDArray ncw) {
-        int batch = (int) ncw.size(0);
-        int features = (int) ncw.size(1);
-        int steps = (int) ncw.size(2);
-        boolean f = contiguous(ncw, 'f');
-        double[] v = values(ncw, f ? 'f' : 'c');
-        double[] rows = new double[v.length];
-        for (int t = 0; t < steps; t++) {
-            for (int b = 0; b < batch; b++) {
-                int row = (t * batch + b) * features;
-                for (int j = 0; j < features; j++) {
-                    rows[row + j] = v[f ? (t * features + j) * batch + b : (b * features + j) * steps + t];
-                }
-            }
-        }
-        return rows;
+        return StepInput.of(ncw).rows();
     }
 
     /** x·W + b over all time steps at once (x: time-major rows of nIn): the input projections, rows of {@code cols}. */
@@ -205,44 +198,28 @@ final class Kernels {
         return create(v, DataType.DOUBLE, 'c', null, null, rows, cols);
     }
 
-    /** Time-major rows back to DL4J's [batch, features, time] ('f' order), in the network's type and the given workspace. */
+    /**
+     * Time-major rows back to DL4J's [batch, features, time], in the network's type and the given workspace:
+     * a view of a [time, batch, features] array holding the rows as they are, so the move is one conversion.
+     */
     static INDArray toNcw(double[] rows, int steps, int batch, int features, DataType type, LayerWorkspaceMgr mgr,
                           ArrayType arrayType) {
-        double[] v = new double[rows.length];
-        for (int t = 0; t < steps; t++) {
-            for (int b = 0; b < batch; b++) {
-                int row = (t * batch + b) * features;
-                for (int j = 0; j < features; j++) {
-                    v[(t * features + j) * batch + b] = rows[row + j];
-                }
-            }
-        }
-        return create(v, type, 'f', mgr, arrayType, batch, features, steps);
+        return create(rows, type, 'c', mgr, arrayType, steps, batch, features).permute(1, 2, 0);
     }
 
-    /** [batch, features, time] with the time axis reversed: a new 'f'-ordered array of the same type, outside any workspace. */
+    /** [batch, features, time] with the time axis reversed: a new array of the same type, outside any workspace. */
     static INDArray reverseTime(INDArray ncw) {
         int batch = (int) ncw.size(0);
         int features = (int) ncw.size(1);
         int steps = (int) ncw.size(2);
-        boolean f = contiguous(ncw, 'f');
-        double[] v = values(ncw, f ? 'f' : 'c');
-        double[] out = new double[v.length];
+        double[] rows = timeMajor(ncw);
+        double[] reversed = new double[rows.length];
         int block = batch * features;
         for (int t = 0; t < steps; t++) {
-            int to = (steps - 1 - t) * block;
-            if (f) {
-                System.arraycopy(v, t * block, out, to, block);
-            } else {
-                for (int j = 0; j < features; j++) {
-                    for (int b = 0; b < batch; b++) {
-                        out[to + j * batch + b] = v[(b * features + j) * steps + t];
-                    }
-                }
-            }
+            System.arraycopy(rows, t * block, reversed, (steps - 1 - t) * block, block);
         }
         try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return create(out, ncw.dataType(), 'f', null, null, batch, features, steps);
+            return toNcw(reversed, steps, batch, features, ncw.dataType(), null, null);
         }
     }
 }
