@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -56,17 +57,14 @@ public class FastLSTMLayer extends LSTM {
         if (!fast()) {
             return super.activate(training, workspaceMgr);
         }
-        INDArray in = permuteIfNWC(input);
-        double[] h;
-        if (training) {
-            kept = forward(true, workspaceMgr);
-            h = kept.h();
-        } else {
+        if (!training) {
             kept = null;
-            h = predict();
+            return permuteIfNWC(predict(workspaceMgr));
         }
-        return permuteIfNWC(Kernels.toNcw(h, (int) in.size(2), (int) in.size(0), (int) layerConf().getNOut(), dataType,
-                workspaceMgr, ArrayType.ACTIVATIONS));
+        kept = forward(true, workspaceMgr);
+        INDArray in = permuteIfNWC(input);
+        return permuteIfNWC(Kernels.toNcw(kept.h(), (int) in.size(2), (int) in.size(0), (int) layerConf().getNOut(),
+                dataType, workspaceMgr, ArrayType.ACTIVATIONS));
     }
 
     /**
@@ -124,39 +122,40 @@ public class FastLSTMLayer extends LSTM {
     }
 
     /**
-     * The forward pass for prediction: only the outputs are kept, so each step computes its pre-activations as
-     * one product [x_t | h_{t-1}]·[W; RW] into a small buffer that stays in cache, instead of all steps' at once.
+     * The forward pass for prediction, on native memory ({@link NativeSteps}): each step's x_t·W + h_{t-1}·RW is
+     * computed from the input and the previous outputs into a small buffer, and only the outputs are kept,
+     * written straight into the returned array.
      */
-    private double[] predict() {
+    private INDArray predict(LayerWorkspaceMgr mgr) {
         assertInputSet(false);
-        StepInput in = StepInput.of(permuteIfNWC(input));
-        int batch = in.batch();
-        int steps = in.steps();
-        int nIn = in.features();
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        int k = nIn + units;
-        gemm.right(Kernels.stack(Kernels.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)),
-                Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY))), k, width);
-        double[] bias = Kernels.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
-        double[] xh = new double[batch * k];
-        double[] z = new double[batch * width];
-        double[] c = new double[batch * units];
-        double[] tc = new double[batch * units];
-        double[] h = new double[steps * batch * units];
-        for (int t = 0; t < steps; t++) {
-            int row0 = t * batch;
-            in.copyStep(t, xh, 0, k);
-            for (int i = 0; i < batch; i++) {
+        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, dataType, mgr)) {
+            int batch = s.batch();
+            Pointer w = s.matrix(Kernels.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)));
+            Pointer rw = s.matrix(Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)));
+            Pointer zNative = s.scratch(batch * width);
+            double[] bias = Kernels.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
+            double[] z = new double[batch * width];
+            double[] c = new double[batch * units];
+            double[] tc = new double[batch * units];
+            double[] h = new double[batch * units];
+            for (int t = 0; t < s.steps(); t++) {
+                s.inputProduct(t, w, width, zNative, 0, width, 0.0);
                 if (t > 0) {
-                    System.arraycopy(h, (row0 - batch + i) * units, xh, i * k + nIn, units);
+                    s.product(s.previousOutput(), s.outputOffset(t - 1), batch, units, rw, width, zNative, 0, 1.0);
                 }
-                System.arraycopy(bias, 0, z, i * width, width);
+                s.get(zNative, 0, z, 0, z.length);
+                for (int i = 0; i < z.length; i += width) {
+                    for (int j = 0; j < width; j++) {
+                        z[i + j] += bias[j];
+                    }
+                }
+                step(z, 0, c, t > 0 ? 0 : -1, 0, tc, 0, h, 0, batch, units);
+                s.put(h, 0, s.output(), s.outputOffset(t), h.length);
             }
-            gemm.mulAdd(xh, 0, z, 0, batch);
-            step(z, 0, c, t > 0 ? 0 : -1, 0, tc, 0, h, row0 * units, batch, units);
+            return s.result();
         }
-        return h;
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,43 +50,47 @@ public class FastSimpleRnnLayer extends SimpleRnn {
         if (!fast()) {
             return super.activate(training, workspaceMgr);
         }
-        kept = training ? forward(true, workspaceMgr) : null;
+        if (!training) {
+            kept = null;
+            return permuteIfNWC(predict(workspaceMgr));
+        }
+        kept = forward(true, workspaceMgr);
         INDArray in = permuteIfNWC(input);
-        double[] h = training ? kept.h() : predict();
-        return permuteIfNWC(Kernels.toNcw(h, (int) in.size(2), (int) in.size(0), (int) layerConf().getNOut(), dataType,
-                workspaceMgr, ArrayType.ACTIVATIONS));
+        return permuteIfNWC(Kernels.toNcw(kept.h(), (int) in.size(2), (int) in.size(0), (int) layerConf().getNOut(),
+                dataType, workspaceMgr, ArrayType.ACTIVATIONS));
     }
 
     /**
-     * The forward pass for prediction: only the outputs are kept, so each step computes its pre-activations as
-     * one product [x_t | h_{t-1}]·[W; RW] of small blocks that stay in cache, instead of all steps' at once.
+     * The forward pass for prediction, on native memory ({@link NativeSteps}): each step's x_t·W and h_{t-1}·RW
+     * go from the input and the previous outputs straight into the returned array, where tanh(· + b) is applied.
      */
-    private double[] predict() {
+    private INDArray predict(LayerWorkspaceMgr mgr) {
         assertInputSet(false);
-        StepInput in = StepInput.of(permuteIfNWC(input));
-        int batch = in.batch();
-        int nIn = in.features();
         int units = (int) layerConf().getNOut();
-        int k = nIn + units;
-        gemm.right(Kernels.stack(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.WEIGHT_KEY)),
-                Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY))), k, units);
-        double[] bias = Kernels.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
-        int block = batch * units;
-        double[] xh = new double[batch * k];
-        double[] h = new double[in.steps() * block];
-        for (int t = 0; t < in.steps(); t++) {
-            int off = t * block;
-            in.copyStep(t, xh, 0, k);
-            for (int i = 0; i < batch; i++) {
+        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, dataType, mgr)) {
+            Pointer w = s.matrix(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.WEIGHT_KEY)));
+            Pointer rw = s.matrix(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)));
+            double[] bias = Kernels.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
+            int batch = s.batch();
+            int block = batch * units;
+            double[] z = new double[block];
+            for (int t = 0; t < s.steps(); t++) {
+                long off = s.outputOffset(t);
+                s.inputProduct(t, w, units, s.output(), off, units, 0.0);
                 if (t > 0) {
-                    System.arraycopy(h, off - block + i * units, xh, i * k + nIn, units);
+                    s.product(s.previousOutput(), off - block, batch, units, rw, units, s.output(), off, 1.0);
                 }
-                System.arraycopy(bias, 0, h, off + i * units, units);
+                s.get(s.output(), off, z, 0, block);
+                for (int i = 0; i < block; i += units) {
+                    for (int j = 0; j < units; j++) {
+                        z[i + j] += bias[j];
+                    }
+                }
+                Nonlinear.tanh(z, 0, z, 0, block);
+                s.put(z, 0, s.output(), off, block);
             }
-            gemm.mulAdd(xh, 0, h, off, batch);
-            Nonlinear.tanh(h, off, h, off, block);
+            return s.result();
         }
-        return h;
     }
 
     private Pass forward(boolean training, LayerWorkspaceMgr mgr) {
