@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +49,11 @@ final class NativeSteps implements AutoCloseable {
         this.type = type;
         INDArray in = ncw;
         if (in.dataType() != type || in.offset() != 0 || (in.stride(1) != 1 && in.stride(0) != 1)) {
-            try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                in = in.castTo(type).permute(2, 0, 1).dup('c').permute(1, 2, 0);    // a time-major copy
-            }
+            // A time-major copy in the layer's working memory (reused from batch to batch, not left to the GC).
+            INDArray timeMajor = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, type,
+                    new long[]{in.size(2), in.size(0), in.size(1)}, 'c');
+            timeMajor.assign(in.permute(2, 0, 1));
+            in = timeMajor.permute(1, 2, 0);
         }
         this.source = in;
         this.batch = (int) in.size(0);
