@@ -92,19 +92,22 @@ final class Kernels {
      */
     static double[] values(INDArray a, char order) {
         INDArray src = contiguous(a, order) ? a : a.dup(order);
-        int n = Math.toIntExact(src.length());
+        if (src.dataType() != DataType.DOUBLE && src.dataType() != DataType.FLOAT) {
+            return values(src.castTo(DataType.DOUBLE), order);
+        }
+        return buffer(src, Math.toIntExact(src.length()));
+    }
+
+    /** The first {@code n} values of a float or double array's buffer, from its start, as doubles: one native copy. */
+    static double[] buffer(INDArray a, int n) {
         double[] out = new double[n];
-        switch (src.dataType()) {
-            case DOUBLE -> new DoublePointer(src.data().addressPointer()).get(out, 0, n);
-            case FLOAT -> {
-                float[] f = new float[n];
-                new FloatPointer(src.data().addressPointer()).get(f, 0, n);
-                for (int i = 0; i < n; i++) {
-                    out[i] = f[i];
-                }
-            }
-            default -> {
-                return values(src.castTo(DataType.DOUBLE), order);
+        if (a.dataType() == DataType.DOUBLE) {
+            new DoublePointer(a.data().addressPointer()).get(out, 0, n);
+        } else {
+            float[] f = new float[n];
+            new FloatPointer(a.data().addressPointer()).get(f, 0, n);
+            for (int i = 0; i < n; i++) {
+                out[i] = f[i];
             }
         }
         return out;

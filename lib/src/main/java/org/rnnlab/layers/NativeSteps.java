@@ -73,10 +73,6 @@ final class NativeSteps implements AutoCloseable {
         return batch;
     }
 
-    int features() {
-        return features;
-    }
-
     int steps() {
         return steps;
     }

@@ -1,7 +1,5 @@
 package org.rnnlab.layers;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -42,17 +40,7 @@ final class StepInput {
             INDArray c = (ncw.dataType() == DataType.FLOAT ? ncw : ncw.castTo(DataType.DOUBLE)).dup('c');
             return of(c);
         }
-        int n = Math.toIntExact(span);
-        double[] out = new double[n];
-        if (ncw.dataType() == DataType.DOUBLE) {
-            new DoublePointer(ncw.data().addressPointer()).get(out, 0, n);
-        } else {
-            float[] f = new float[n];
-            new FloatPointer(ncw.data().addressPointer()).get(f, 0, n);
-            for (int i = 0; i < n; i++) {
-                out[i] = f[i];
-            }
-        }
+        double[] out = Kernels.buffer(ncw, Math.toIntExact(span));
         return new StepInput(out, ncw.shape(), ncw.stride());
     }
 
