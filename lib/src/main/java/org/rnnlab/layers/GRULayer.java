@@ -59,10 +59,23 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         if (!fast()) {
             return forward(null, training, false, workspaceMgr).out();
         }
-        GruLoop.Pass p = fastForward(training, workspaceMgr);
-        kept = training ? p : null;
-        return permuteIfNWC(Kernels.toNcw(p.h(), p.steps(), p.batch(), (int) nOut(), dataType, workspaceMgr,
+        if (!training) {
+            kept = null;
+            return permuteIfNWC(predict(workspaceMgr));
+        }
+        kept = fastForward(workspaceMgr);
+        return permuteIfNWC(Kernels.toNcw(kept.h(), kept.steps(), kept.batch(), (int) nOut(), dataType, workspaceMgr,
                 ArrayType.ACTIVATIONS));
+    }
+
+    /** Prediction on native memory: only the states are kept, written straight into the returned array. */
+    private INDArray predict(LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), (int) nOut(), dataType, mgr)) {
+            loop().predict(s, getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
+                    getParam(GRUParamInitializer.BIAS_KEY));
+            return s.result();
+        }
     }
 
     private boolean fast() {
@@ -78,18 +91,18 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         return loop;
     }
 
-    private GruLoop.Pass fastForward(boolean training, LayerWorkspaceMgr mgr) {
+    private GruLoop.Pass fastForward(LayerWorkspaceMgr mgr) {
         assertInputSet(false);
-        applyDropOutIfNecessary(training, mgr);
+        applyDropOutIfNecessary(true, mgr);
         INDArray in = permuteIfNWC(input);
         return loop().forward(input, StepInput.of(in),
                 getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
-                getParam(GRUParamInitializer.BIAS_KEY), training);
+                getParam(GRUParamInitializer.BIAS_KEY));
     }
 
     private Pair<Gradient, INDArray> fastBackprop(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
-        GruLoop.Pass p = kept != null && kept.input() == input ? kept : fastForward(true, mgr);
+        GruLoop.Pass p = kept != null && kept.input() == input ? kept : fastForward(mgr);
         kept = null;
         int n = (int) nOut();
         INDArray rw = getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY);

@@ -1,15 +1,17 @@
 package org.rnnlab.layers;
 
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
 
 
 /**
- * The time loop of a {@link GRU} with sigmoid gates and a tanh candidate, over plain arrays: the
- * forward pass and backpropagation through time of {@link GRULayer}'s fast path. Rows are
- * time-major (row t·batch + i is example i at step t); the gates' columns are z, r, h as in the
- * layer's parameters; a step's recurrent products go through {@link StepGemm}.
+ * The time loop of a {@link GRU} with sigmoid gates and a tanh candidate: the forward pass and
+ * backpropagation through time of {@link GRULayer}'s fast path over plain arrays, and its prediction
+ * over native memory ({@link NativeSteps}). Rows are time-major (row t·batch + i is example i at step t);
+ * the gates' columns are z, r, h as in the layer's parameters; a training step's recurrent products go
+ * through {@link StepGemm}.
  */
 final class GruLoop {
 
@@ -29,7 +31,6 @@ final class GruLoop {
     private final boolean resetAfter;
     private final StepGemm first = new StepGemm();
     private final StepGemm second = new StepGemm();
-    private final StepGemm inputs = new StepGemm();
 
     GruLoop(int units, boolean resetAfter) {
         this.units = units;
@@ -37,27 +38,22 @@ final class GruLoop {
     }
 
     /**
-     * Runs the layer over its input with W [nIn, 3n], RW [n, 3n] and bias b. For training
-     * ({@code keep}) the input projections of all steps are one product and every step's gate values are kept
-     * for backprop; for prediction each step projects its own inputs into small buffers that stay in cache, and
-     * only the states h are returned (the pass's other arrays are then null).
+     * The forward pass for training: runs the layer over its input with W [nIn, 3n], RW [n, 3n] and bias b. The
+     * input projections of all steps are one product, and every step's gate values are kept for backprop.
      */
-    Pass forward(INDArray input, StepInput in, INDArray w, INDArray rwArray, INDArray b, boolean keep) {
+    Pass forward(INDArray input, StepInput in, INDArray w, INDArray rwArray, INDArray b) {
         int n = units;
         int width = 3 * n;
         int steps = in.steps();
         int batch = in.batch();
         int nIn = in.features();
-        double[] x = keep ? in.rows() : new double[batch * nIn];
+        double[] x = in.rows();
         int recWidth = resetAfter ? width : n;
         double[] bias = Kernels.rowMajor(b);
-        double[] a = keep ? Kernels.project(x, nIn, w, b, width) : new double[batch * width];
-        double[] rec = new double[(keep ? steps : 1) * batch * recWidth];
+        double[] a = Kernels.project(x, nIn, w, b, width);
+        double[] rec = new double[steps * batch * recWidth];
         double[] h = new double[steps * batch * n];
         double[] rw = Kernels.rowMajor(rwArray);
-        if (!keep) {
-            inputs.right(Kernels.rowMajor(w), nIn, width);
-        }
         if (resetAfter) {
             first.right(rw, n, width);
         } else {
@@ -68,17 +64,10 @@ final class GruLoop {
         double[] rh = new double[batch * n];
         for (int t = 0; t < steps; t++) {
             int row0 = t * batch;
-            int a0 = keep ? row0 * width : 0;
-            int rec0 = keep ? row0 * recWidth : 0;
+            int a0 = row0 * width;
+            int rec0 = row0 * recWidth;
             int h0 = row0 * n;
             int prev0 = t > 0 ? h0 - batch * n : -1;
-            if (!keep) {
-                for (int i = 0; i < batch; i++) {
-                    System.arraycopy(bias, 0, a, i * width, width);
-                }
-                in.copyStep(t, x, 0, nIn);
-                inputs.mulAdd(x, 0, a, 0, batch);
-            }
             if (resetAfter) {
                 for (int i = 0; i < batch; i++) {
                     System.arraycopy(bias, width, rec, rec0 + i * width, width);   // the recurrent biases c
@@ -86,54 +75,174 @@ final class GruLoop {
                 if (t > 0) {
                     first.mulAdd(h, prev0, rec, rec0, batch);
                 }
-                for (int i = 0; i < batch; i++) {
-                    int zo = a0 + i * width;
-                    int ro = rec0 + i * width;
-                    for (int k = 0; k < 2 * n; k++) {
-                        a[zo + k] += rec[ro + k];
-                    }
-                    Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
-                    for (int k = 0; k < n; k++) {
-                        a[zo + 2 * n + k] += a[zo + n + k] * rec[ro + 2 * n + k];
-                    }
-                }
+                gatesAfter(a, a0, rec, rec0, batch);
             } else {
                 Arrays.fill(zr, 0.0);
                 if (t > 0) {
                     first.mulAdd(h, prev0, zr, 0, batch);
                 }
-                for (int i = 0; i < batch; i++) {
-                    int zo = a0 + i * width;
-                    for (int k = 0; k < 2 * n; k++) {
-                        a[zo + k] += zr[i * 2 * n + k];
-                    }
-                    Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
-                    for (int k = 0; k < n; k++) {
-                        rec[rec0 + i * n + k] = a[zo + n + k] * (t > 0 ? h[prev0 + i * n + k] : 0.0);
-                    }
-                }
+                gatesBefore(a, a0, zr, h, prev0, rec, rec0, batch);
                 Arrays.fill(rh, 0.0);
                 if (t > 0) {
                     second.mulAdd(rec, rec0, rh, 0, batch);
                 }
+                addCandidate(a, a0, rh, batch);
+            }
+            update(a, a0, h, prev0, h, h0, batch);
+        }
+        return new Pass(input, x, steps, batch, a, h, rec);
+    }
+
+    /**
+     * The forward pass for prediction, on native memory: each step's products (x_t·W, h_{t-1}·RW) are computed by
+     * OpenBLAS from the input and the previous outputs, the gates' into one contiguous block and the candidate's
+     * into another, so each nonlinearity runs once over the whole batch; only one step's values exist at a time,
+     * and the states are written straight into the array {@code s} returns.
+     */
+    void predict(NativeSteps s, INDArray w, INDArray rwArray, INDArray b) {
+        int n = units;
+        int width = 3 * n;
+        int batch = s.batch();
+        double[] bias = Kernels.rowMajor(b);
+        double[] wRows = Kernels.rowMajor(w);
+        double[] rw = Kernels.rowMajor(rwArray);
+        Pointer wZR = s.matrix(columns(wRows, width, 0, 2 * n));
+        Pointer wH = s.matrix(columns(wRows, width, 2 * n, width));
+        Pointer rwZR = s.matrix(columns(rw, width, 0, 2 * n));
+        Pointer rwH = s.matrix(columns(rw, width, 2 * n, width));
+        Pointer zrN = s.scratch(batch * 2 * n);
+        Pointer candN = s.scratch(batch * n);
+        Pointer recN = s.scratch(batch * n);                 // h_{t-1}·RW_h (resetAfter) or r ⊙ h_{t-1}
+        double[] zr = new double[batch * 2 * n];
+        double[] cand = new double[batch * n];
+        double[] rec = new double[batch * n];
+        double[] h = new double[batch * n];
+        for (int t = 0; t < s.steps(); t++) {
+            boolean first = t == 0;
+            Pointer prev = s.previousOutput();
+            long prev0 = first ? 0 : s.outputOffset(t - 1);
+            // z, r = σ(x_t·W_zr + h_{t-1}·RW_zr + b_zr (+ c_zr))
+            s.inputProduct(t, wZR, 2 * n, zrN, 0, 2 * n, 0.0);
+            if (!first) {
+                s.product(prev, prev0, batch, n, rwZR, 2 * n, zrN, 0, 1.0);
+            }
+            s.get(zrN, 0, zr, 0, zr.length);
+            addRowVector(zr, 2 * n, bias, 0, resetAfter ? width : -1);
+            Nonlinear.sigmoid(zr, 0, zr.length);
+            s.inputProduct(t, wH, n, candN, 0, n, 0.0);
+            if (resetAfter) {
+                // ĥ = tanh(x_t·W_h + b_h + r ⊙ (h_{t-1}·RW_h + c_h))
+                if (first) {
+                    Arrays.fill(rec, 0.0);
+                } else {
+                    s.product(prev, prev0, batch, n, rwH, n, recN, 0, 0.0);
+                    s.get(recN, 0, rec, 0, rec.length);
+                }
+                s.get(candN, 0, cand, 0, cand.length);
+                addRowVector(rec, n, bias, width + 2 * n, -1);
                 for (int i = 0; i < batch; i++) {
-                    int zo = a0 + i * width;
                     for (int k = 0; k < n; k++) {
-                        a[zo + 2 * n + k] += rh[i * n + k];
+                        cand[i * n + k] += zr[i * 2 * n + n + k] * rec[i * n + k];
                     }
                 }
+            } else {
+                // ĥ = tanh(x_t·W_h + (r ⊙ h_{t-1})·RW_h + b_h)
+                if (!first) {
+                    for (int i = 0; i < batch; i++) {
+                        for (int k = 0; k < n; k++) {
+                            rec[i * n + k] = zr[i * 2 * n + n + k] * h[i * n + k];
+                        }
+                    }
+                    s.put(rec, 0, recN, 0, rec.length);
+                    s.product(recN, 0, batch, n, rwH, n, candN, 0, 1.0);
+                }
+                s.get(candN, 0, cand, 0, cand.length);
             }
+            addRowVector(cand, n, bias, 2 * n, -1);
+            Nonlinear.tanh(cand, 0, cand, 0, cand.length);
+            // h_t = ĥ + z ⊙ (h_{t-1} − ĥ)
             for (int i = 0; i < batch; i++) {
-                int zo = a0 + i * width;
-                Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n);           // ĥ
                 for (int k = 0; k < n; k++) {
-                    double hp = t > 0 ? h[prev0 + i * n + k] : 0.0;
-                    double cand = a[zo + 2 * n + k];
-                    h[h0 + i * n + k] = cand + a[zo + k] * (hp - cand);
+                    double c = cand[i * n + k];
+                    h[i * n + k] = c + zr[i * 2 * n + k] * ((first ? 0.0 : h[i * n + k]) - c);
                 }
             }
+            s.put(h, 0, s.output(), s.outputOffset(t), h.length);
         }
-        return keep ? new Pass(input, x, steps, batch, a, h, rec) : new Pass(input, null, steps, batch, null, h, null);
+    }
+
+    /** Adds bias[from ..] (and bias[also ..] unless negative) to every row of a row-major matrix with {@code cols} columns. */
+    private static void addRowVector(double[] m, int cols, double[] bias, int from, int also) {
+        for (int off = 0; off < m.length; off += cols) {
+            for (int k = 0; k < cols; k++) {
+                m[off + k] += also < 0 ? bias[from + k] : bias[from + k] + bias[also + k];
+            }
+        }
+    }
+
+    /** resetAfter: z, r = σ(a + rec) in place in a, and the candidate's pre-activation a_h += r ⊙ rec_h. */
+    private void gatesAfter(double[] a, int a0, double[] rec, int rec0, int batch) {
+        int n = units;
+        int width = 3 * n;
+        for (int i = 0; i < batch; i++) {
+            int zo = a0 + i * width;
+            int ro = rec0 + i * width;
+            for (int k = 0; k < 2 * n; k++) {
+                a[zo + k] += rec[ro + k];
+            }
+            Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
+            for (int k = 0; k < n; k++) {
+                a[zo + 2 * n + k] += a[zo + n + k] * rec[ro + 2 * n + k];
+            }
+        }
+    }
+
+    /**
+     * resetAfter = false: z, r = σ(a + zr) in place in a (zr = h_{t-1}·RW_zr, ignored at the first step,
+     * {@code prev0} < 0), and r ⊙ h_{t-1} into {@code rh} at {@code rh0}.
+     */
+    private void gatesBefore(double[] a, int a0, double[] zr, double[] h, int prev0, double[] rh, int rh0, int batch) {
+        int n = units;
+        int width = 3 * n;
+        for (int i = 0; i < batch; i++) {
+            int zo = a0 + i * width;
+            if (prev0 >= 0) {
+                for (int k = 0; k < 2 * n; k++) {
+                    a[zo + k] += zr[i * 2 * n + k];
+                }
+            }
+            Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
+            for (int k = 0; k < n; k++) {
+                rh[rh0 + i * n + k] = prev0 >= 0 ? a[zo + n + k] * h[prev0 + i * n + k] : 0.0;
+            }
+        }
+    }
+
+    /** resetAfter = false: the candidate's pre-activation a_h += (r ⊙ h_{t-1})·RW_h. */
+    private void addCandidate(double[] a, int a0, double[] rh, int batch) {
+        int n = units;
+        int width = 3 * n;
+        for (int i = 0; i < batch; i++) {
+            int zo = a0 + i * width;
+            for (int k = 0; k < n; k++) {
+                a[zo + 2 * n + k] += rh[i * n + k];
+            }
+        }
+    }
+
+    /** ĥ = tanh(a_h) in place, then h_t = ĥ + z ⊙ (h_{t-1} − ĥ) at {@code h0} (h_{t-1} = 0 when {@code prev0} < 0). */
+    private void update(double[] a, int a0, double[] prev, int prev0, double[] h, int h0, int batch) {
+        int n = units;
+        int width = 3 * n;
+        for (int i = 0; i < batch; i++) {
+            int zo = a0 + i * width;
+            Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n);           // ĥ
+            for (int k = 0; k < n; k++) {
+                double hp = prev0 >= 0 ? prev[prev0 + i * n + k] : 0.0;
+                double cand = a[zo + 2 * n + k];
+                h[h0 + i * n + k] = cand + a[zo + k] * (hp - cand);
+            }
+        }
     }
 
     /** Backpropagation through time from eps, the gradient of the loss w.r.t. every output (time-major rows). */

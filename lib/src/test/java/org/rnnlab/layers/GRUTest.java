@@ -268,6 +268,33 @@ class GRUTest extends GradientCheckSupport {
         assertEquals(0.0, diff.amaxNumber().doubleValue(), 1e-10, "gradients");
     }
 
+    /** Prediction reads its input in place, through its strides: every layout of the same values gives the ND4J loop's outputs. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void predictsFromInputsInAnyLayout(boolean resetAfter) {
+        MultiLayerConfiguration conf = base().layer(gru(3, 5, resetAfter))
+                .layer(new RnnOutputLayer.Builder().nIn(5).nOut(2).activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build();
+        MultiLayerNetwork fast = net(conf);
+        MultiLayerNetwork nd = new MultiLayerNetwork(conf.clone());
+        nd.init(fast.params().dup(), true);
+        gruLayers(nd).forEach(g -> g.ndLoopOnly = true);
+        INDArray in = Nd4j.rand(DataType.DOUBLE, 4, 3, 6);
+        INDArray expected = nd.output(in, false);
+        INDArray[] layouts = {
+                in.dup('c'),                                          // features and steps both strided
+                in.dup('f'),                                          // examples adjacent
+                in.permute(0, 2, 1).dup('c').permute(0, 2, 1),        // [batch, time, features]: features adjacent
+                in.permute(2, 0, 1).dup('c').permute(1, 2, 0),        // time-major
+                in.castTo(DataType.FLOAT),                            // another type than the network's
+        };
+        for (INDArray layout : layouts) {
+            INDArray out = fast.output(layout, false);
+            assertEquals(0.0, expected.sub(out).amaxNumber().doubleValue(), 1e-6,
+                    "output for strides " + java.util.Arrays.toString(layout.stride()) + " " + layout.dataType());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aFloatNetworkComputesWhatTheDoubleOneDoesToFloatPrecision(boolean resetAfter) {
