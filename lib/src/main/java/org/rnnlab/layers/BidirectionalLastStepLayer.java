@@ -71,7 +71,9 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
                 .getNOut(), input.size(2)};
         long steps = shape[2];
         INDArray f = fwdLayer.activate(input, training, workspaceMgr);
-        INDArray b = bwdLayer.activate(Kernels.reverseTime(input), training, workspaceMgr);
+        INDArray b = !training && bwdLayer instanceof ReversiblePrediction r && r.predictsReversed()
+                ? r.predictReversed(input, workspaceMgr)
+                : bwdLayer.activate(Kernels.reverseTime(input), training, workspaceMgr);
         return combine(f.get(all(), all(), point(steps - 1)), b.get(all(), all(), point(steps - 1)), workspaceMgr);
     }
 

@@ -25,7 +25,7 @@ import java.util.Arrays;
  * <p>Per step, with blocks g, f, o, i of z = x_t·W + h_{t-1}·RW + b (DL4J's column order):
  * c_t = σ(f)⊙c_{t-1} + σ(i)⊙tanh(g), h_t = σ(o)⊙tanh(c_t).
  */
-public class FastLSTMLayer extends LSTM {
+public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
 
     /** One forward pass: the input rows, the gate activations g, f, o, i, cell states, their tanh and the outputs. */
     private record Pass(INDArray input, double[] x, int steps, int batch, double[] gates, double[] c, double[] tc,
@@ -38,6 +38,18 @@ public class FastLSTMLayer extends LSTM {
     /** Creates the layer; called by {@link FastLSTM#instantiate}. */
     public FastLSTMLayer(NeuralNetConfiguration conf, org.nd4j.linalg.api.buffer.DataType dataType) {
         super(conf, dataType);
+    }
+
+    @Override
+    public boolean predictsReversed() {
+        return fast();
+    }
+
+    @Override
+    public INDArray predictReversed(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        kept = null;
+        return permuteIfNWC(predict(workspaceMgr, true));
     }
 
     private boolean fast() {
@@ -59,7 +71,7 @@ public class FastLSTMLayer extends LSTM {
         }
         if (!training) {
             kept = null;
-            return permuteIfNWC(predict(workspaceMgr));
+            return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = forward(true, workspaceMgr);
         INDArray in = permuteIfNWC(input);
@@ -126,11 +138,11 @@ public class FastLSTMLayer extends LSTM {
      * computed from the input and the previous outputs into a small buffer, and only the outputs are kept,
      * written straight into the returned array.
      */
-    private INDArray predict(LayerWorkspaceMgr mgr) {
+    private INDArray predict(LayerWorkspaceMgr mgr, boolean reversed) {
         assertInputSet(false);
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, dataType, mgr)) {
+        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, reversed, dataType, mgr)) {
             int batch = s.batch();
             Pointer w = s.matrix(Kernels.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)));
             Pointer rw = s.matrix(Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)));

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * parameters, with the time loop over plain arrays ({@link Kernels}). Masks, other activations, layer
  * normalisation and weight noise go to DL4J's own implementation, which it extends.
  */
-public class FastSimpleRnnLayer extends SimpleRnn {
+public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePrediction {
 
     /** One forward pass: the input, its rows, and the outputs of every step. */
     private record Pass(INDArray input, double[] x, int steps, int batch, double[] h) {
@@ -32,6 +32,18 @@ public class FastSimpleRnnLayer extends SimpleRnn {
     /** Creates the layer; called by {@link FastSimpleRnn#instantiate}. */
     public FastSimpleRnnLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    @Override
+    public boolean predictsReversed() {
+        return fast();
+    }
+
+    @Override
+    public INDArray predictReversed(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        kept = null;
+        return permuteIfNWC(predict(workspaceMgr, true));
     }
 
     private boolean fast() {
@@ -52,7 +64,7 @@ public class FastSimpleRnnLayer extends SimpleRnn {
         }
         if (!training) {
             kept = null;
-            return permuteIfNWC(predict(workspaceMgr));
+            return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = forward(true, workspaceMgr);
         INDArray in = permuteIfNWC(input);
@@ -64,10 +76,10 @@ public class FastSimpleRnnLayer extends SimpleRnn {
      * The forward pass for prediction, on native memory ({@link NativeSteps}): each step's x_t·W and h_{t-1}·RW
      * go from the input and the previous outputs straight into the returned array, where tanh(· + b) is applied.
      */
-    private INDArray predict(LayerWorkspaceMgr mgr) {
+    private INDArray predict(LayerWorkspaceMgr mgr, boolean reversed) {
         assertInputSet(false);
         int units = (int) layerConf().getNOut();
-        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, dataType, mgr)) {
+        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, reversed, dataType, mgr)) {
             Pointer w = s.matrix(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.WEIGHT_KEY)));
             Pointer rw = s.matrix(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)));
             double[] bias = Kernels.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));

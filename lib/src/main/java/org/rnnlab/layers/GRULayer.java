@@ -29,7 +29,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * every other case (masks, other activations, stored state, truncated BPTT) runs the loop as ND4J
  * operations, which recompute the forward pass in backprop.
  */
-public class GRULayer extends BaseRecurrentLayer<GRU> {
+public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePrediction {
 
     /** Key of the last state in the state maps (for {@code rnnTimeStep} and truncated BPTT). */
     public static final String STATE_KEY_PREV_H = "prevH";
@@ -61,7 +61,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         }
         if (!training) {
             kept = null;
-            return permuteIfNWC(predict(workspaceMgr));
+            return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = fastForward(workspaceMgr);
         return permuteIfNWC(Kernels.toNcw(kept.h(), kept.steps(), kept.batch(), (int) nOut(), dataType, workspaceMgr,
@@ -69,13 +69,25 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     }
 
     /** Prediction on native memory: only the states are kept, written straight into the returned array. */
-    private INDArray predict(LayerWorkspaceMgr mgr) {
+    private INDArray predict(LayerWorkspaceMgr mgr, boolean reversed) {
         assertInputSet(false);
-        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), (int) nOut(), dataType, mgr)) {
+        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), (int) nOut(), reversed, dataType, mgr)) {
             loop().predict(s, getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
                     getParam(GRUParamInitializer.BIAS_KEY));
             return s.result();
         }
+    }
+
+    @Override
+    public boolean predictsReversed() {
+        return fast();
+    }
+
+    @Override
+    public INDArray predictReversed(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        kept = null;
+        return permuteIfNWC(predict(workspaceMgr, true));
     }
 
     private boolean fast() {

@@ -35,6 +35,7 @@ final class NativeSteps implements AutoCloseable {
     private final int features;
     private final int steps;
     private final int units;
+    private final boolean reversed;
     private final INDArray out;
     private final Pointer o;
     private final Pointer previous;
@@ -43,10 +44,12 @@ final class NativeSteps implements AutoCloseable {
 
     /**
      * Prepares a loop over {@code ncw} ([batch, features, time]) whose outputs have {@code units} features:
-     * the returned array is allocated in the given workspace in the network's type.
+     * the returned array is allocated in the given workspace in the network's type. {@code reversed}: the loop's
+     * step t reads the input's step T−1−t (a bidirectional layer's backward half), without a reversed copy.
      */
-    NativeSteps(INDArray ncw, int units, DataType type, LayerWorkspaceMgr mgr) {
+    NativeSteps(INDArray ncw, int units, boolean reversed, DataType type, LayerWorkspaceMgr mgr) {
         this.type = type;
+        this.reversed = reversed;
         INDArray in = ncw;
         if (in.dataType() != type || in.offset() != 0 || (in.stride(1) != 1 && in.stride(0) != 1)) {
             // A time-major copy in the layer's working memory (reused from batch to batch, not left to the GC).
@@ -105,9 +108,10 @@ final class NativeSteps implements AutoCloseable {
         return p;
     }
 
-    /** c[batch × cols] (at {@code cOff}, rows {@code ldc} apart) = x_t·w + beta·c, w [features × cols] row-major. */
+    /** c[batch × cols] (at {@code cOff}, rows {@code ldc} apart) = x_t·w + beta·c (x_t: the loop's step t), w [features × cols] row-major. */
     void inputProduct(int t, Pointer w, int cols, Pointer c, long cOff, int ldc, double beta) {
-        gemm(xTransposed, batch, cols, features, x, t * xStep, ldx, w, cols, c, cOff, ldc, beta);
+        long step = reversed ? steps - 1 - t : t;
+        gemm(xTransposed, batch, cols, features, x, step * xStep, ldx, w, cols, c, cOff, ldc, beta);
     }
 
     /** A second pointer to the outputs, for products that read one step's outputs while writing another's. */

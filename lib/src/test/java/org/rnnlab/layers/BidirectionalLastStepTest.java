@@ -121,6 +121,41 @@ class BidirectionalLastStepTest extends GradientCheckSupport {
                 .sub(bwdAtEnd).amaxNumber().doubleValue() > 1e-3);
     }
 
+    private static Layer fastCell(String kind, int nIn, int nOut) {
+        return switch (kind) {
+            case "FastLSTM" -> new FastLSTM.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build();
+            case "FastSimpleRnn" -> new FastSimpleRnn.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build();
+            default -> new GRU.Builder().nIn(nIn).nOut(nOut).resetAfter(kind.equals("GRU-resetAfter")).build();
+        };
+    }
+
+    /** In prediction the backward half reads the input backwards in place (no reversed copy): same outputs as a reversed input. */
+    @ParameterizedTest
+    @ValueSource(strings = {"FastLSTM", "FastSimpleRnn", "GRU", "GRU-resetAfter"})
+    void predictionReadsTheBackwardHalfsInputInReverse(String kind) {
+        MultiLayerNetwork mln = net(new BidirectionalLastStep(fastCell(kind, 3, 4)), 8);
+        ComputationGraph graph = new ComputationGraph(base().graphBuilder().addInputs("in")
+                .addLayer("fwd", fastCell(kind, 3, 4), "in")
+                .addVertex("reversed", new ReverseTimeSeriesVertex("in"), "in")
+                .addLayer("bwd", fastCell(kind, 3, 4), "reversed")
+                .addVertex("fwdLast", new LastTimeStepVertex("in"), "fwd")
+                .addVertex("bwdLast", new LastTimeStepVertex("in"), "bwd")
+                .addVertex("merged", new MergeVertex(), "fwdLast", "bwdLast")
+                .setOutputs("merged").build());
+        graph.init();
+        var bi = mln.getLayer(0);
+        for (String k : bi.paramTable().keySet()) {
+            graph.getLayer(k.startsWith("f") ? "fwd" : "bwd").setParam(k.substring(1), bi.getParam(k));
+        }
+        INDArray in = Nd4j.rand(DataType.DOUBLE, 4, 3, 6);
+        INDArray expected = graph.outputSingle(false, in);
+        for (INDArray layout : new INDArray[]{in, in.permute(2, 0, 1).dup('c').permute(1, 2, 0), in.castTo(DataType.FLOAT)}) {
+            INDArray actual = mln.feedForwardToLayer(0, layout, false).get(1);
+            assertEquals(0.0, expected.sub(actual).amaxNumber().doubleValue(), 1e-6, kind + ", strides "
+                    + java.util.Arrays.toString(layout.stride()));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Bidirectional.Mode.class)
     void gradientsForEveryMergeMode(Bidirectional.Mode mode) {
