@@ -1,16 +1,20 @@
 package org.rnnlab.layers;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A layer's input sequence, DL4J's [batch, features, time] in whatever order and strides it arrives,
- * read from its buffer in one native copy and handed to the time loops one step (or all steps) at a time
- * as rows of doubles, without ND4J's strided copies.
+ * read from its buffer in one native copy (in its own type) and handed to the time loops as time-major
+ * rows of doubles, converted and reordered in the same pass, without ND4J's strided copies.
  */
 final class StepInput {
 
-    private final double[] v;
+    private final float[] f;
+    private final double[] d;
     private final int batch;
     private final int features;
     private final int steps;
@@ -18,8 +22,9 @@ final class StepInput {
     private final int sf;
     private final int st;
 
-    private StepInput(double[] v, long[] shape, long[] stride) {
-        this.v = v;
+    private StepInput(float[] f, double[] d, long[] shape, long[] stride) {
+        this.f = f;
+        this.d = d;
         this.batch = (int) shape[0];
         this.features = (int) shape[1];
         this.steps = (int) shape[2];
@@ -40,8 +45,16 @@ final class StepInput {
             INDArray c = (ncw.dataType() == DataType.FLOAT ? ncw : ncw.castTo(DataType.DOUBLE)).dup('c');
             return of(c);
         }
-        double[] out = Kernels.buffer(ncw, Math.toIntExact(span));
-        return new StepInput(out, ncw.shape(), ncw.stride());
+        int n = Math.toIntExact(span);
+        Pointer p = ncw.data().addressPointer();
+        if (ncw.dataType() == DataType.FLOAT) {
+            float[] f = new float[n];
+            new FloatPointer(p).get(f, 0, n);
+            return new StepInput(f, null, ncw.shape(), ncw.stride());
+        }
+        double[] d = new double[n];
+        new DoublePointer(p).get(d, 0, n);
+        return new StepInput(null, d, ncw.shape(), ncw.stride());
     }
 
     int batch() {
@@ -56,26 +69,29 @@ final class StepInput {
         return steps;
     }
 
-    /** Copies step t's inputs into {@code dst}: example i's features at {@code off + i·ld}. */
-    void copyStep(int t, double[] dst, int off, int ld) {
-        for (int b = 0; b < batch; b++) {
-            int from = b * sb + t * st;
-            int to = off + b * ld;
-            if (sf == 1) {
-                System.arraycopy(v, from, dst, to, features);
-            } else {
-                for (int j = 0; j < features; j++) {
-                    dst[to + j] = v[from + j * sf];
-                }
-            }
-        }
-    }
-
     /** All steps as time-major rows: [time·batch, features], row t·batch + i holding example i at step t. */
     double[] rows() {
         double[] rows = new double[batch * features * steps];
         for (int t = 0; t < steps; t++) {
-            copyStep(t, rows, t * batch * features, features);
+            for (int b = 0; b < batch; b++) {
+                int from = b * sb + t * st;
+                int to = (t * batch + b) * features;
+                if (d != null && sf == 1) {
+                    System.arraycopy(d, from, rows, to, features);
+                } else if (d != null) {
+                    for (int j = 0; j < features; j++) {
+                        rows[to + j] = d[from + j * sf];
+                    }
+                } else if (sf == 1) {
+                    for (int j = 0; j < features; j++) {
+                        rows[to + j] = f[from + j];
+                    }
+                } else {
+                    for (int j = 0; j < features; j++) {
+                        rows[to + j] = f[from + j * sf];
+                    }
+                }
+            }
         }
         return rows;
     }
