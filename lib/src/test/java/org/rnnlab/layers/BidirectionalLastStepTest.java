@@ -149,7 +149,7 @@ class BidirectionalLastStepTest extends GradientCheckSupport {
         }
         INDArray in = Nd4j.rand(DataType.DOUBLE, 4, 3, 6);
         INDArray expected = graph.outputSingle(false, in);
-        for (INDArray layout : new INDArray[]{in, in.permute(2, 0, 1).dup('c').permute(1, 2, 0), in.castTo(DataType.FLOAT)}) {
+        for (INDArray layout : layouts(in)) {
             INDArray actual = mln.feedForwardToLayer(0, layout, false).get(1);
             assertEquals(0.0, expected.sub(actual).amaxNumber().doubleValue(), 1e-6, kind + ", strides "
                     + java.util.Arrays.toString(layout.stride()));

@@ -81,14 +81,7 @@ class FastLayersTest extends GradientCheckSupport {
         MultiLayerNetwork[] nets = pair(kind, (k, f) -> sequenceNet(cell(k, f, 3, 4)));
         INDArray in = Nd4j.rand(DataType.DOUBLE, 5, 3, 6);
         INDArray expected = nets[0].output(in, false);
-        INDArray[] layouts = {
-                in.dup('c'),                                          // features and steps both strided
-                in.dup('f'),                                          // examples adjacent
-                in.permute(0, 2, 1).dup('c').permute(0, 2, 1),        // [batch, time, features]: features adjacent
-                in.permute(2, 0, 1).dup('c').permute(1, 2, 0),        // time-major
-                in.castTo(DataType.FLOAT),                            // another type than the network's
-        };
-        for (INDArray layout : layouts) {
+        for (INDArray layout : layouts(in)) {
             assertClose(expected, nets[1].output(layout, false), 1e-6,
                     "output for strides " + java.util.Arrays.toString(layout.stride()) + " " + layout.dataType());
         }

@@ -281,14 +281,7 @@ class GRUTest extends GradientCheckSupport {
         gruLayers(nd).forEach(g -> g.ndLoopOnly = true);
         INDArray in = Nd4j.rand(DataType.DOUBLE, 4, 3, 6);
         INDArray expected = nd.output(in, false);
-        INDArray[] layouts = {
-                in.dup('c'),                                          // features and steps both strided
-                in.dup('f'),                                          // examples adjacent
-                in.permute(0, 2, 1).dup('c').permute(0, 2, 1),        // [batch, time, features]: features adjacent
-                in.permute(2, 0, 1).dup('c').permute(1, 2, 0),        // time-major
-                in.castTo(DataType.FLOAT),                            // another type than the network's
-        };
-        for (INDArray layout : layouts) {
+        for (INDArray layout : layouts(in)) {
             INDArray out = fast.output(layout, false);
             assertEquals(0.0, expected.sub(out).amaxNumber().doubleValue(), 1e-6,
                     "output for strides " + java.util.Arrays.toString(layout.stride()) + " " + layout.dataType());

@@ -41,4 +41,15 @@ abstract class GradientCheckSupport {
                 .inputMask(mask).labelMask(labels.rank() == 3 ? mask : null)
                 .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)), "gradient check failed");
     }
+
+    /** The same [batch, features, time] values in every layout a layer may be handed: orders, strides, another type. */
+    static INDArray[] layouts(INDArray in) {
+        return new INDArray[]{
+                in.dup('c'),                                          // features and steps both strided
+                in.dup('f'),                                          // examples adjacent
+                in.permute(0, 2, 1).dup('c').permute(0, 2, 1),        // [batch, time, features]: features adjacent
+                in.permute(2, 0, 1).dup('c').permute(1, 2, 0),        // time-major
+                in.castTo(in.dataType() == DataType.FLOAT ? DataType.DOUBLE : DataType.FLOAT), // another type
+        };
+    }
 }
