@@ -74,9 +74,8 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
             return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = forward(true, workspaceMgr);
-        INDArray in = permuteIfNWC(input);
-        return permuteIfNWC(Kernels.toNcw(kept.h(), (int) in.size(2), (int) in.size(0), (int) layerConf().getNOut(),
-                dataType, workspaceMgr, ArrayType.ACTIVATIONS));
+        return permuteIfNWC(Kernels.toNcw(kept.h(), kept.steps(), kept.batch(), (int) layerConf().getNOut(), dataType,
+                workspaceMgr, ArrayType.ACTIVATIONS));
     }
 
     /**
@@ -158,11 +157,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
                     s.product(s.previousOutput(), s.outputOffset(t - 1), batch, units, rw, width, zNative, 0, 1.0);
                 }
                 s.get(zNative, 0, z, 0, z.length);
-                for (int i = 0; i < z.length; i += width) {
-                    for (int j = 0; j < width; j++) {
-                        z[i + j] += bias[j];
-                    }
-                }
+                Kernels.addRowVector(z, width, bias, 0);
                 step(z, 0, c, t > 0 ? 0 : -1, 0, tc, 0, h, 0, batch, units);
                 s.put(h, 0, s.output(), s.outputOffset(t), h.length);
             }

@@ -67,9 +67,8 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
             return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = forward(true, workspaceMgr);
-        INDArray in = permuteIfNWC(input);
-        return permuteIfNWC(Kernels.toNcw(kept.h(), (int) in.size(2), (int) in.size(0), (int) layerConf().getNOut(),
-                dataType, workspaceMgr, ArrayType.ACTIVATIONS));
+        return permuteIfNWC(Kernels.toNcw(kept.h(), kept.steps(), kept.batch(), (int) layerConf().getNOut(), dataType,
+                workspaceMgr, ArrayType.ACTIVATIONS));
     }
 
     /**
@@ -93,11 +92,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
                     s.product(s.previousOutput(), off - block, batch, units, rw, units, s.output(), off, 1.0);
                 }
                 s.get(s.output(), off, z, 0, block);
-                for (int i = 0; i < block; i += units) {
-                    for (int j = 0; j < units; j++) {
-                        z[i + j] += bias[j];
-                    }
-                }
+                Kernels.addRowVector(z, units, bias, 0);
                 Nonlinear.tanh(z, 0, z, 0, block);
                 s.put(z, 0, s.output(), off, block);
             }

@@ -127,7 +127,10 @@ final class GruLoop {
                 s.product(prev, prev0, batch, n, rwZR, 2 * n, zrN, 0, 1.0);
             }
             s.get(zrN, 0, zr, 0, zr.length);
-            addRowVector(zr, 2 * n, bias, 0, resetAfter ? width : -1);
+            Kernels.addRowVector(zr, 2 * n, bias, 0);
+            if (resetAfter) {
+                Kernels.addRowVector(zr, 2 * n, bias, width);                // c_zr
+            }
             Nonlinear.sigmoid(zr, 0, zr.length);
             s.inputProduct(t, wH, n, candN, 0, n, 0.0);
             if (resetAfter) {
@@ -139,7 +142,7 @@ final class GruLoop {
                     s.get(recN, 0, rec, 0, rec.length);
                 }
                 s.get(candN, 0, cand, 0, cand.length);
-                addRowVector(rec, n, bias, width + 2 * n, -1);
+                Kernels.addRowVector(rec, n, bias, width + 2 * n);          // c_h
                 for (int i = 0; i < batch; i++) {
                     for (int k = 0; k < n; k++) {
                         cand[i * n + k] += zr[i * 2 * n + n + k] * rec[i * n + k];
@@ -158,7 +161,7 @@ final class GruLoop {
                 }
                 s.get(candN, 0, cand, 0, cand.length);
             }
-            addRowVector(cand, n, bias, 2 * n, -1);
+            Kernels.addRowVector(cand, n, bias, 2 * n);
             Nonlinear.tanh(cand, 0, cand, 0, cand.length);
             // h_t = ĥ + z ⊙ (h_{t-1} − ĥ)
             for (int i = 0; i < batch; i++) {
@@ -168,15 +171,6 @@ final class GruLoop {
                 }
             }
             s.put(h, 0, s.output(), s.outputOffset(t), h.length);
-        }
-    }
-
-    /** Adds bias[from ..] (and bias[also ..] unless negative) to every row of a row-major matrix with {@code cols} columns. */
-    private static void addRowVector(double[] m, int cols, double[] bias, int from, int also) {
-        for (int off = 0; off < m.length; off += cols) {
-            for (int k = 0; k < cols; k++) {
-                m[off + k] += also < 0 ? bias[from + k] : bias[from + k] + bias[also + k];
-            }
         }
     }
 

@@ -56,13 +56,6 @@ final class Kernels {
         return (e - 1) / (e + 1);
     }
 
-    /** [W; RW]: two row-major matrices with the same number of columns, one above the other. */
-    static double[] stack(double[] w, double[] rw) {
-        double[] stacked = java.util.Arrays.copyOf(w, w.length + rw.length);
-        System.arraycopy(rw, 0, stacked, w.length, rw.length);
-        return stacked;
-    }
-
     /** A matrix (any order, any data type) as row-major doubles. */
     static double[] rowMajor(INDArray m) {
         return values(m, 'c');
@@ -95,22 +88,27 @@ final class Kernels {
         if (src.dataType() != DataType.DOUBLE && src.dataType() != DataType.FLOAT) {
             return values(src.castTo(DataType.DOUBLE), order);
         }
-        return buffer(src, Math.toIntExact(src.length()));
-    }
-
-    /** The first {@code n} values of a float or double array's buffer, from its start, as doubles: one native copy. */
-    static double[] buffer(INDArray a, int n) {
+        int n = Math.toIntExact(src.length());
         double[] out = new double[n];
-        if (a.dataType() == DataType.DOUBLE) {
-            new DoublePointer(a.data().addressPointer()).get(out, 0, n);
+        if (src.dataType() == DataType.DOUBLE) {
+            new DoublePointer(src.data().addressPointer()).get(out, 0, n);
         } else {
             float[] f = new float[n];
-            new FloatPointer(a.data().addressPointer()).get(f, 0, n);
+            new FloatPointer(src.data().addressPointer()).get(f, 0, n);
             for (int i = 0; i < n; i++) {
                 out[i] = f[i];
             }
         }
         return out;
+    }
+
+    /** Adds v[from .. from+cols) to every row of a row-major matrix with {@code cols} columns (a bias). */
+    static void addRowVector(double[] m, int cols, double[] v, int from) {
+        for (int off = 0; off < m.length; off += cols) {
+            for (int j = 0; j < cols; j++) {
+                m[off + j] += v[from + j];
+            }
+        }
     }
 
     /** An array of the given shape, order and type holding {@code v} (in that order), written in one native copy. */
@@ -150,13 +148,8 @@ final class Kernels {
 
     /** x·W + b over all time steps at once (x: time-major rows of nIn): the input projections, rows of {@code cols}. */
     static double[] project(double[] x, int nIn, INDArray w, INDArray b, int cols) {
-        double[] bias = rowMajor(b);
         double[] z = Blas.product(Blas.Block.of(x, x.length / nIn, nIn), false, Blas.Block.of(rowMajor(w), nIn, cols), false);
-        for (int off = 0; off < z.length; off += cols) {
-            for (int j = 0; j < cols; j++) {
-                z[off + j] += bias[j];
-            }
-        }
+        addRowVector(z, cols, rowMajor(b), 0);
         return z;
     }
 

@@ -243,6 +243,14 @@ class GRUTest extends GradientCheckSupport {
         return out;
     }
 
+    /** The same network with the same parameters, its GRU layers running their loop as ND4J operations. */
+    private static MultiLayerNetwork ndLoopTwin(MultiLayerConfiguration conf, MultiLayerNetwork fast) {
+        MultiLayerNetwork nd = new MultiLayerNetwork(conf.clone());
+        nd.init(fast.params().dup(), true);
+        gruLayers(nd).forEach(g -> g.ndLoopOnly = true);
+        return nd;
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void arrayLoopGivesTheNd4jLoopsOutputsAndGradients(boolean resetAfter) {
@@ -250,9 +258,7 @@ class GRUTest extends GradientCheckSupport {
                 .layer(new OutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX)
                         .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
         MultiLayerNetwork fast = net(conf);
-        MultiLayerNetwork nd = new MultiLayerNetwork(conf.clone());
-        nd.init(fast.params().dup(), true);
-        gruLayers(nd).forEach(g -> g.ndLoopOnly = true);
+        MultiLayerNetwork nd = ndLoopTwin(conf, fast);
         assertEquals(2, gruLayers(nd).size());
         INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 7);
         INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
@@ -276,9 +282,7 @@ class GRUTest extends GradientCheckSupport {
                 .layer(new RnnOutputLayer.Builder().nIn(5).nOut(2).activation(Activation.IDENTITY)
                         .lossFunction(LossFunctions.LossFunction.MSE).build()).build();
         MultiLayerNetwork fast = net(conf);
-        MultiLayerNetwork nd = new MultiLayerNetwork(conf.clone());
-        nd.init(fast.params().dup(), true);
-        gruLayers(nd).forEach(g -> g.ndLoopOnly = true);
+        MultiLayerNetwork nd = ndLoopTwin(conf, fast);
         INDArray in = Nd4j.rand(DataType.DOUBLE, 4, 3, 6);
         INDArray expected = nd.output(in, false);
         for (INDArray layout : layouts(in)) {
