@@ -32,7 +32,6 @@ from pathlib import Path
 
 MARK = "RNNLAB-GRADE"
 KERNEL = "rnnlab"
-KERNEL_STARTS = 8
 EXERCISE_IN_NAME = re.compile(r"(\d+\.\d\d)")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -130,36 +129,29 @@ def run_submission(nb, exercise, plan, folder, timeout, log):
             client.timeout = max(1, int(deadline - time.monotonic()))
             client.execute_cell(cell, i)
 
-    for attempt in range(1, KERNEL_STARTS + 1):
-        client = NotebookClient(nb, timeout=timeout, startup_timeout=20, kernel_name=KERNEL, allow_errors=True,
-                                resources={"metadata": {"path": str(folder)}})
-        started = False
-        try:
-            client.reset_execution_trackers()
-            with client.setup_kernel(stdout=log, stderr=log):
-                started = True
-                run_all(client)
-                for s in steps:
-                    cell = nbformat.v4.new_code_cell(s["call"].replace("{exercise}", exercise).replace("{nonce}", nonce))
-                    nb.cells.append(cell)
-                for i in range(learner_cells, len(nb.cells)):
-                    current["cell"] = i
-                    client.timeout = max(1, int(deadline - time.monotonic()))
-                    client.execute_cell(nb.cells[i], i)
-            break
-        except CellTimeoutError:
-            return [], (f"cell {current['cell']} was still running when the time limit ({timeout} s) ran out: "
-                        "an endless loop, or a model far bigger than the exercise's?"), learner_cells
-        except DeadKernelError:
-            return [], (f"the kernel died while running cell {current['cell']} "
-                        "(System.exit, or out of memory?)"), learner_cells
-        except (RuntimeError, TimeoutError) as e:
-            if not started and attempt < KERNEL_STARTS:
-                print(f"[grader] kernel start {attempt} failed ({e}); starting another", file=log, flush=True)
-                continue
-            return [], f"the notebook could not be run: {type(e).__name__}: {e}", learner_cells
-        finally:
-            atexit.unregister(client._cleanup_kernel)
+    client = NotebookClient(nb, timeout=timeout, startup_timeout=60, kernel_name=KERNEL, allow_errors=True,
+                            resources={"metadata": {"path": str(folder)}})
+    try:
+        client.reset_execution_trackers()
+        with client.setup_kernel(stdout=log, stderr=log):
+            run_all(client)
+            for s in steps:
+                cell = nbformat.v4.new_code_cell(s["call"].replace("{exercise}", exercise).replace("{nonce}", nonce))
+                nb.cells.append(cell)
+            for i in range(learner_cells, len(nb.cells)):
+                current["cell"] = i
+                client.timeout = max(1, int(deadline - time.monotonic()))
+                client.execute_cell(nb.cells[i], i)
+    except CellTimeoutError:
+        return [], (f"cell {current['cell']} was still running when the time limit ({timeout} s) ran out: "
+                    "an endless loop, or a model far bigger than the exercise's?"), learner_cells
+    except DeadKernelError:
+        return [], (f"the kernel died while running cell {current['cell']} "
+                    "(System.exit, or out of memory?)"), learner_cells
+    except (RuntimeError, TimeoutError) as e:
+        return [], f"the notebook could not be run: {type(e).__name__}: {e}", learner_cells
+    finally:
+        atexit.unregister(client._cleanup_kernel)
     results = [grade_of_cell(nb.cells[learner_cells + k], nonce, s["step"], s["maxPoints"]) for k, s in enumerate(steps)]
     return results, None, learner_cells
 

@@ -169,9 +169,6 @@ def coalesce_streams(nb):
             cell.outputs = merged
 
 
-KERNEL_STARTS = 8
-
-
 def execute_one(path, out_dir, timeout):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
@@ -182,27 +179,19 @@ def execute_one(path, out_dir, timeout):
     target.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     crash = None
-    # The kernel's own output (class path, warnings) goes to a log beside the executed notebook.
+    # The kernel's own output (JVM warnings, its log) goes to a log beside the executed notebook.
     with open(target / Path(path).with_suffix(".kernel.log").name, "w") as log:
-        for attempt in range(1, KERNEL_STARTS + 1):
-            client = NotebookClient(nb, timeout=timeout, startup_timeout=20,
-                                    kernel_name=nb.metadata.get("kernelspec", {}).get("name", "rnnlab"),
-                                    resources={"metadata": {"path": str(Path(path).resolve().parent)}})
-            try:
-                client.execute(stdout=log, stderr=log)
-            except CellExecutionError:
-                pass  # the error output is in the notebook and reported below
-            except (DeadKernelError, TimeoutError, RuntimeError) as e:
-                if client.code_cells_executed == 0 and attempt < KERNEL_STARTS:
-                    # A start-up fault of the kernel (tools/KernelLauncher.java): start a fresh one.
-                    print(f"[lab] kernel start {attempt} failed ({e}); starting another", file=log, flush=True)
-                    continue
-                crash = f"{type(e).__name__}: {e}"
-            finally:
-                # execute() has shut its kernel down (or the failed start did): drop nbclient's exit hook,
-                # which would otherwise fail on a client whose kernel never started.
-                atexit.unregister(client._cleanup_kernel)
-            break
+        client = NotebookClient(nb, timeout=timeout, startup_timeout=60,
+                                kernel_name=nb.metadata.get("kernelspec", {}).get("name", "rnnlab"),
+                                resources={"metadata": {"path": str(Path(path).resolve().parent)}})
+        try:
+            client.execute(stdout=log, stderr=log)
+        except CellExecutionError:
+            pass  # the error output is in the notebook and reported below
+        except (DeadKernelError, TimeoutError, RuntimeError) as e:
+            crash = f"{type(e).__name__}: {e}"
+        finally:
+            atexit.unregister(client._cleanup_kernel)  # execute() has shut its kernel down already
     seconds = time.monotonic() - start
     coalesce_streams(nb)
     nbformat.write(nb, target / Path(path).name)

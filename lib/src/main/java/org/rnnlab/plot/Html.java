@@ -1,8 +1,8 @@
 package org.rnnlab.plot;
 
 /**
- * A piece of HTML that a notebook cell shows rendered: the Java kernel displays a cell's value
- * through its {@code toString()} as HTML, so this record returns the markup itself.
+ * A piece of HTML that a notebook cell shows rendered when it is the cell's value (the library's
+ * kernel extension hands it to Jupyter as {@code text/html}); {@code toString()} is the markup itself.
  */
 public record Html(String html) {
 
