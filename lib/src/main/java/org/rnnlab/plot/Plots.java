@@ -43,6 +43,14 @@ public final class Plots {
         return sideBySide(image(loss), image(curves(metric.substring(0, 1).toUpperCase() + metric.substring(1), metric, history, metric, epochs)));
     }
 
+    /**
+     * A live version of {@link #history} for {@code trainer.callbacks(...)}: the curves appear in the
+     * training cell and are redrawn after every epoch while training runs.
+     */
+    public static LiveHistory liveHistory() {
+        return new LiveHistory();
+    }
+
     private static XYChart curves(String title, String yTitle, History h, String key, double[] epochs) {
         XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         style(c.getStyler());

@@ -48,6 +48,7 @@ public final class Trainer {
     private BestWeights best;
     private Long runSeed = Reseed.fromEnvironment().orElse(null);
     private OptionalInt maxEpochs = EpochCap.fromEnvironment();
+    private List<Callback> callbacks = List.of();
 
     private Trainer(MultiLayerNetwork model) {
         this.model = model;
@@ -140,6 +141,18 @@ public final class Trainer {
         return new TrainingSettings(epochs, batchSize, validationSplit, keepBestOf, patience);
     }
 
+    /** What a notebook shows for a trainer: its settings in words, e.g. "Trainer: 10 epochs, batches of 128, …". */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(String.format("Trainer: %d epoch%s, batches of %d", epochs, epochs == 1 ? "" : "s", batchSize));
+        sb.append(validationSplit > 0 ? String.format(", the last %.0f %% held out for validation", validationSplit * 100) : ", no validation");
+        if (keepBestOf != null) {
+            sb.append(patience > 0 ? String.format(", early stopping on %s after %d epochs without improvement", keepBestOf, patience)
+                    : ", keeps the weights of the best " + keepBestOf + " epoch");
+        }
+        return sb.toString();
+    }
+
     /** The weights kept by {@link #keepBestWeights} or {@link #earlyStopping}, or null if none were kept. */
     public BestWeights bestWeights() {
         return best;
@@ -164,6 +177,12 @@ public final class Trainer {
             throw new IllegalArgumentException("verbose must be 0, 1 or 2, was " + level);
         }
         this.verbose = level;
+        return this;
+    }
+
+    /** Code to run before training and after every epoch, e.g. {@code Plots.liveHistory()} (Keras' {@code callbacks}). */
+    public Trainer callbacks(Callback... callbacks) {
+        this.callbacks = List.of(callbacks);
         return this;
     }
 
@@ -229,6 +248,9 @@ public final class Trainer {
         List<Double> seconds = new ArrayList<>();
         best = null;
         int sinceBest = 0;
+        for (Callback c : callbacks) {
+            c.onTrainBegin(run);
+        }
         try {
             for (int e = 1; e <= run; e++) {
                 log.printf("Epoch %d/%d%n", e, run);
@@ -269,6 +291,9 @@ public final class Trainer {
                 bar.finish(m);
                 epochsDone.add(m);
                 seconds.add(secs);
+                for (Callback c : callbacks) {
+                    c.onEpochEnd(new History(List.copyOf(epochsDone), List.copyOf(seconds), epochs, mode));
+                }
                 if (keepBestOf != null) {
                     Double v = m.get(keepBestOf);
                     if (v == null) {

@@ -58,6 +58,34 @@ class TrainerTest {
     }
 
     @Test
+    void aTrainerShowsItsSettingsInWords() {
+        Trainer t = Trainer.of(null).epochs(10).batchSize(128).validationSplit(0.2).keepBestWeights("val_accuracy");
+        assertEquals("Trainer: 10 epochs, batches of 128, the last 20 % held out for validation, "
+                + "keeps the weights of the best val_accuracy epoch", t.toString());
+        assertEquals("Trainer: 1 epoch, batches of 32, no validation", Trainer.of(null).toString());
+    }
+
+    @Test
+    void callbacksHearTheStartAndEveryEpochWithTheHistorySoFar() {
+        List<String> heard = new java.util.ArrayList<>();
+        Callback callback = new Callback() {
+            @Override
+            public void onTrainBegin(int epochs) {
+                heard.add("begin " + epochs);
+            }
+
+            @Override
+            public void onEpochEnd(History soFar) {
+                heard.add("epoch " + soFar.epochCount() + " " + soFar.keys());
+            }
+        };
+        MultiLayerNetwork net = Nets.simpleRnn(20, 12, 0.01);
+        trainer(net).epochs(3).batchSize(50).validationSplit(0.2).callbacks(callback).fit(toyReviews(100, 3));
+        assertEquals(List.of("begin 3", "epoch 1 [loss, accuracy, val_loss, val_accuracy]",
+                "epoch 2 [loss, accuracy, val_loss, val_accuracy]", "epoch 3 [loss, accuracy, val_loss, val_accuracy]"), heard);
+    }
+
+    @Test
     void validationMetricsAreTheInferenceModeMetricsOfTheHeldOutPart() {
         MultiLayerNetwork net = Nets.simpleRnn(20, 12, 0.01);
         SequenceDataset data = toyReviews(200, 2);
