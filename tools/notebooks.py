@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Notebook tooling for ./lab: headless execution, and exercise notebooks generated from solutions.
 
-  notebooks.py execute --out DIR NB...   run each notebook through its kernel; write the executed
+  notebooks.py execute --out DIR [--kernel NAME] NB...
+                                         run each notebook through its kernel (or NAME); write the executed
                                          notebook and an HTML rendering to DIR; one line per notebook;
                                          exit 1 if any cell failed or wrote to stderr
   notebooks.py student NB...             write notebooks/exercises/<name> from notebooks/solutions/<name>
@@ -169,7 +170,7 @@ def coalesce_streams(nb):
             cell.outputs = merged
 
 
-def execute_one(path, out_dir, timeout):
+def execute_one(path, out_dir, timeout, kernel=None):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
     from nbconvert import HTMLExporter
@@ -182,7 +183,7 @@ def execute_one(path, out_dir, timeout):
     # The kernel's own output (JVM warnings, its log) goes to a log beside the executed notebook.
     with open(target / Path(path).with_suffix(".kernel.log").name, "w") as log:
         client = NotebookClient(nb, timeout=timeout, startup_timeout=60,
-                                kernel_name=nb.metadata.get("kernelspec", {}).get("name", "rnnlab"),
+                                kernel_name=kernel or nb.metadata.get("kernelspec", {}).get("name", "rnnlab"),
                                 resources={"metadata": {"path": str(Path(path).resolve().parent)}})
         try:
             client.execute(stdout=log, stderr=log)
@@ -201,13 +202,13 @@ def execute_one(path, out_dir, timeout):
     return seconds, found
 
 
-def cmd_execute(paths, out, timeout):
+def cmd_execute(paths, out, timeout, kernel=None):
     out_dir = Path(out)
     failed = 0
     mode = os.environ.get("RNNLAB_MODE", "full")
     print(f"Executing {len(paths)} notebook(s) in {mode} mode; results in {out_dir}", flush=True)
     for path in paths:
-        seconds, found = execute_one(path, out_dir, timeout)
+        seconds, found = execute_one(path, out_dir, timeout, kernel)
         rel = "/".join(Path(path).resolve().parts[-2:])
         print(f"{'ok  ' if not found else 'FAIL'}  {rel:<48} {seconds:7.1f} s", flush=True)
         for cell, text in found[:5]:
@@ -307,6 +308,7 @@ def main():
     ex = sub.add_parser("execute")
     ex.add_argument("--out", required=True)
     ex.add_argument("--timeout", type=int, default=int(os.environ.get("RNNLAB_CELL_TIMEOUT", "3600")))
+    ex.add_argument("--kernel", help="run on this kernelspec instead of the one the notebook names")
     ex.add_argument("notebooks", nargs="+")
     sub.add_parser("student").add_argument("notebooks", nargs="+")
     sub.add_parser("check").add_argument("notebooks", nargs="+")
@@ -315,7 +317,7 @@ def main():
     res.add_argument("--readme", help="README to rewrite the results section of (default: print the table)")
     args = ap.parse_args()
     if args.cmd == "execute":
-        return cmd_execute(args.notebooks, args.out, args.timeout)
+        return cmd_execute(args.notebooks, args.out, args.timeout, args.kernel)
     if args.cmd == "results":
         return cmd_results(args.records, args.readme)
     return {"student": cmd_student, "check": cmd_check}[args.cmd](args.notebooks)

@@ -59,6 +59,10 @@ async function startJupyter(root) {
   const tracker = path.join(state, "settings", "@jupyterlab", "notebook-extension");
   fs.mkdirSync(tracker, { recursive: true });
   fs.writeFileSync(path.join(tracker, "tracker.jupyterlab-settings"), JSON.stringify({ windowingMode: "none" }));
+  // No "official Jupyter news?" prompt over the screenshots (a first-start question, not the course's).
+  const apputils = path.join(state, "settings", "@jupyterlab", "apputils-extension");
+  fs.mkdirSync(apputils, { recursive: true });
+  fs.writeFileSync(path.join(apputils, "notification.jupyterlab-settings"), JSON.stringify({ fetchNews: "false" }));
   const log = fs.openSync(path.join(OUT, "jupyter.log"), "w");
   // ./lab notebook as a learner runs it; the options after it only pick the port, the token, a copy of the
   // notebooks (typing into them must not change the repository's) and settings of this run's own.
