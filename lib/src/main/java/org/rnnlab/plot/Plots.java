@@ -40,7 +40,15 @@ public final class Plots {
         if (metric == null) {
             return image(loss);
         }
-        return sideBySide(image(loss), image(curves(metric.substring(0, 1).toUpperCase() + metric.substring(1), metric, history, metric, epochs)));
+        return sideBySide(image(loss), image(curves(metricTitle(metric), metric, history, metric, epochs)));
+    }
+
+    /** Tick labels of a value axis: at most 4 decimals (XChart otherwise prints the data's own 15 when it has few points). */
+    static final String VALUE_PATTERN = "#,##0.####";
+
+    /** A metric's name as a chart title: "Accuracy", "MAE". */
+    static String metricTitle(String metric) {
+        return metric.length() <= 3 ? metric.toUpperCase() : metric.substring(0, 1).toUpperCase() + metric.substring(1);
     }
 
     /**
@@ -51,12 +59,13 @@ public final class Plots {
         return new LiveHistory();
     }
 
-    private static XYChart curves(String title, String yTitle, History h, String key, double[] epochs) {
+    static XYChart curves(String title, String yTitle, History h, String key, double[] epochs) {
         XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         style(c.getStyler());
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setXAxisDecimalPattern("#");
+        c.getStyler().setYAxisDecimalPattern(VALUE_PATTERN);
         XYSeries s = c.addSeries("training", epochs, h.get(key));
         s.setMarker(SeriesMarkers.CIRCLE);
         if (h.keys().contains("val_" + key)) {

@@ -29,6 +29,17 @@ class PlotsTest {
     }
 
     @Test
+    void curveAxesShowAtMostFourDecimalsAndShortMetricsInCapitals() {
+        History h = new History(List.of(Map.of("loss", 0.208817185642563, "mae", 0.377754548568905),
+                Map.of("loss", 0.151666846230765, "mae", 0.308933847975508)), List.of(1.0, 1.0), 2, Mode.FULL);
+        String pattern = Plots.curves("Loss", "loss", h, "loss", new double[]{1, 2}).getStyler().getYAxisDecimalPattern();
+        assertEquals("0.2088", new java.text.DecimalFormat(pattern).format(0.208817185642563));
+        assertEquals("1,250", new java.text.DecimalFormat(Plots.VALUE_PATTERN).format(1250.0));
+        assertEquals("MAE", Plots.metricTitle("mae"));
+        assertEquals("Accuracy", Plots.metricTitle("accuracy"));
+    }
+
+    @Test
     void emptyInputsGiveAMessageImageInsteadOfAnError() {
         assertEquals(60, Plots.history(History.empty(Mode.QUICK)).getHeight());
         assertEquals(60, Plots.confusionMatrix(null).getHeight());
