@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 /**
  * The check cells of the exercise notebooks: each prints a ✓ or ✗ line per item with a hint naming
  * what differs, and never throws at the learner. {@link #hint} gives further hints, {@link #solution}
- * the solution of a step. Under nbgrader's autograder (environment variable {@code NBGRADER_EXECUTION})
- * a check that did not pass raises an {@link AssertionError}, which is how nbgrader scores a test cell.
+ * the solution of a step. A check's value is nothing (null) for the learner; under nbgrader's autograder
+ * (environment variable {@code NBGRADER_EXECUTION}) it is the step's points, the number nbgrader reads
+ * from a test cell's result as partial credit.
  *
  * <pre>{@code
  * Check.model("6.01", model);
@@ -26,23 +27,23 @@ public final class Check {
     }
 
     /** Checks the network built in the "Code it!" cell. */
-    public static void model(String exercise, MultiLayerNetwork model) {
-        show(() -> Grader.model(exercise, model));
+    public static Double model(String exercise, MultiLayerNetwork model) {
+        return show(() -> Grader.model(exercise, model));
     }
 
     /** Checks the loss, the optimizer and the trainer's settings. */
-    public static void training(String exercise, MultiLayerNetwork model, Trainer trainer) {
-        show(() -> Grader.training(exercise, model, trainer));
+    public static Double training(String exercise, MultiLayerNetwork model, Trainer trainer) {
+        return show(() -> Grader.training(exercise, model, trainer));
     }
 
     /** Checks the test accuracy of an evaluation (graded in full mode only). */
-    public static void results(String exercise, BinaryReport report) {
-        show(() -> Grader.results(exercise, report));
+    public static Double results(String exercise, BinaryReport report) {
+        return show(() -> Grader.results(exercise, report));
     }
 
     /** Checks stand-alone recurrent layers (6.07: SimpleRnn, LSTM, GRU). */
-    public static void layers(String exercise, Layer rnnLayer, Layer lstmLayer, Layer gruLayer) {
-        show(() -> Grader.layers(exercise, rnnLayer, lstmLayer, gruLayer));
+    public static Double layers(String exercise, Layer rnnLayer, Layer lstmLayer, Layer gruLayer) {
+        return show(() -> Grader.layers(exercise, rnnLayer, lstmLayer, gruLayer));
     }
 
     /** Prints hint {@code level} (1 = gentlest) of a step. */
@@ -82,17 +83,16 @@ public final class Check {
                 + "\"; its steps are " + spec.steps().stream().map(Step::name).toList()));
     }
 
-    private static void show(Supplier<StepResult> check) {
+    private static Double show(Supplier<StepResult> check) {
+        boolean nbgrader = System.getenv("NBGRADER_EXECUTION") != null;
         StepResult r;
         try {
             r = check.get();
         } catch (RuntimeException e) {
             System.out.println("⚠ The check could not run: " + e.getMessage());
-            return;
+            return nbgrader ? 0.0 : null;
         }
         System.out.print(r.report());
-        if (System.getenv("NBGRADER_EXECUTION") != null && !r.passed()) {
-            throw new AssertionError(r.exercise() + " " + r.step() + ": " + r.points() + "/" + r.maxPoints() + "\n" + r.feedback());
-        }
+        return nbgrader ? (double) r.points() : null;
     }
 }

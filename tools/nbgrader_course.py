@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""An nbgrader course made from the solution notebooks (./lab course).
+
+  nbgrader_course.py [--full] [--timeout S] DIR
+
+Writes DIR/nbgrader_config.py and, for each exercise with graded steps, DIR/source/<exercise>/<notebook>,
+then runs nbgrader's generate_assignment, which writes the learners' version to DIR/release/. From then on
+it is an ordinary nbgrader course: `./lab nbgrader autograde 6.01` in DIR grades DIR/submitted/*/6.01/,
+`./lab nbgrader generate_feedback 6.01` writes DIR/feedback/.
+
+What Java needs from nbgrader, set in the config:
+- the solution regions become a stub that throws, so an unanswered step fails loudly instead of leaving a
+  comment (nbgrader's default Java stub);
+- each check cell's value is the step's points under nbgrader (Check returns them when NBGRADER_EXECUTION
+  is set), which nbgrader reads as partial credit; nothing goes to stderr in a check cell;
+- cells get `--timeout` seconds (default: 600 in quick mode, 7200 in full mode) instead of nbgrader's 30;
+- in quick mode the test-accuracy step is not graded (the library grades it in full mode only).
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+STUB = ('// YOUR CODE HERE\n'
+        'throw new UnsupportedOperationException("This \\"Code it!\\" step has no answer yet.");')
+
+CONFIG = """# nbgrader course of the RNN lab, written by ./lab course ({mode} mode).
+import os
+
+# The kernels nbgrader starts inherit these: the course's mode, and result records kept in the course.
+os.environ["RNNLAB_MODE"] = {mode!r}
+os.environ["RNNLAB_RESULTS"] = os.path.join({root!r}, "records")
+
+c = get_config()
+c.CourseDirectory.course_id = "rnnlab"
+c.CourseDirectory.root = {root!r}
+# An unanswered step throws rather than leaving only nbgrader's default Java stub, a comment.
+c.ClearSolutions.code_stub = {{"java": {stub!r}}}
+# Training cells take minutes, far beyond nbgrader's default of 30 s per cell.
+c.Execute.timeout = {timeout}
+c.Execute.interrupt_on_timeout = True
+"""
+
+
+def graded_exercises():
+    """(exercise, solution path) for every solution notebook with graded cells."""
+    found = []
+    for path in sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if any(c.metadata.get("nbgrader", {}).get("grade") for c in nb.cells):
+            found.append((nb.metadata["rnnlab"]["exercise"], path))
+    return found
+
+
+BEGIN = re.compile(r"^(\s*)// BEGIN SOLUTION:\s*(.*)$")
+
+
+def source_notebook(path, mode):
+    """The solution as nbgrader's source: each step's instruction stays as a `// Code it!` line above the
+    region nbgrader clears; in quick mode the results check is shown but not graded."""
+    nb = nbformat.read(path, as_version=4)
+    for c in nb.cells:
+        if c.cell_type == "code":
+            c.source = "\n".join(BEGIN.sub(lambda m: f"{m[1]}// Code it! {m[2]}\n{m[1]}// BEGIN SOLUTION", line)
+                                 for line in c.source.split("\n"))
+    if mode == "quick":
+        for c in nb.cells:
+            meta = c.metadata.get("nbgrader", {})
+            if meta.get("grade_id") == "check-results":
+                meta.update(grade=False, locked=True)
+                meta.pop("points", None)
+    return nb
+
+
+def layout(course, mode, timeout):
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(
+        CONFIG.format(mode=mode, root=str(course.resolve()), stub=STUB, timeout=timeout), encoding="utf-8")
+    exercises = []
+    for exercise, path in graded_exercises():
+        target = course / "source" / exercise
+        target.mkdir(parents=True, exist_ok=True)
+        nbformat.write(source_notebook(path, mode), target / path.name)
+        exercises.append(exercise)
+    return exercises
+
+
+def nbgrader(course, *args):
+    """Runs nbgrader in the course folder; returns its exit code (its log goes to our stderr). nbgrader runs
+    tools of its environment by name (alembic, when it creates the gradebook): that bin folder goes first on PATH."""
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    return subprocess.call([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("course")
+    ap.add_argument("--full", action="store_true")
+    ap.add_argument("--timeout", type=int)
+    args = ap.parse_args()
+    mode = "full" if args.full else "quick"
+    timeout = args.timeout or (7200 if args.full else 600)
+    course = Path(args.course)
+    exercises = layout(course, mode, timeout)
+    failed = [e for e in exercises if nbgrader(course, "generate_assignment", e, "--force") != 0]
+    print(json.dumps({"course": str(course.resolve()), "mode": mode, "assignments": exercises, "failed": failed}))
+    if failed:
+        print(f"generate_assignment failed for {failed}", file=sys.stderr)
+        return 1
+    print(f"Course in {course}: learners' notebooks in {course}/release/. Collect submissions into "
+          f"{course}/submitted/<learner>/<exercise>/, then in {course}: ./lab nbgrader autograde <exercise> "
+          "and ./lab nbgrader generate_feedback <exercise>.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

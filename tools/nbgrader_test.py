@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Real nbgrader on the course (./lab test): an nbgrader course is laid out in quick mode, then
+
+- every exercise's source notebook, submitted as is, autogrades to full marks;
+- every released notebook, submitted untouched, autogrades to 0 without stopping the grader;
+- the wrong 6.01 submissions of tools/grading_test.py get the same points per step as from ./lab grade
+  (nbgrader reads each check's value as partial credit), with two differences of nbgrader's own: deleted
+  check cells score 0 (nbgrader grades the cells that are there; ./lab grade runs its own checks), and a
+  submission that kills its kernel (System.exit) is refused with "Kernel died" and gets no grade;
+  two are left out, said below;
+- generate_feedback writes each learner's feedback page with the checks' hints.
+
+  nbgrader_test.py --out DIR
+"""
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import grading_test  # noqa: E402
+import nbgrader_course  # noqa: E402
+import notebooks  # noqa: E402
+
+# The endless loop is left out: nbgrader gives every following cell its own time limit, so one such
+# submission costs a cell limit per cell (./lab grade limits the whole notebook instead). A corrupt file
+# is refused by nbgrader before grading, with its own message, which is not a score to compare.
+LEFT_OUT = {"infinite-loop.ipynb", "6.01-corrupt.ipynb"}
+TIMEOUT = 120
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--only", help="one exercise, e.g. 6.01 (default: every graded one)")
+    args = ap.parse_args()
+    course = Path(args.out).resolve()
+    shutil.rmtree(course, ignore_errors=True)
+    exercises = [e for e in nbgrader_course.layout(course, "quick", TIMEOUT) if args.only in (None, e)]
+    failures = []
+    for ex in exercises:
+        if nbgrader_course.nbgrader(course, "generate_assignment", ex, "--force") != 0:
+            failures.append(f"generate_assignment {ex} failed")
+
+    # learner -> (exercise, notebook) submissions, and what each graded cell must score
+    expected = {}   # (learner, exercise) -> {grade_id: points} (None: every graded cell's full points)
+
+    def submit(learner, exercise, nb_or_path, name):
+        folder = course / "submitted" / learner / exercise
+        folder.mkdir(parents=True, exist_ok=True)
+        if isinstance(nb_or_path, Path):
+            shutil.copy(nb_or_path, folder / name)
+        else:
+            (folder / name).write_text(notebooks.serialize(nb_or_path), encoding="utf-8")
+
+    for ex in exercises:
+        source = next((course / "source" / ex).glob("*.ipynb"))
+        submit("solver", ex, source, source.name)
+        expected[("solver", ex)] = None
+        submit("untouched", ex, course / "release" / ex / source.name, source.name)
+        expected[("untouched", ex)] = "zero"
+    for name, nb, steps, _ in grading_test.wrong_submissions():
+        if name in LEFT_OUT:
+            continue
+        learner = Path(name).stem.replace(".", "-")
+        for c in nb.cells:   # made from the repository's solution: the course's quick-mode grading of its cells
+            meta = c.metadata.get("nbgrader", {})
+            if meta.get("grade_id") == "check-results":
+                meta.update(grade=False, locked=True)
+                meta.pop("points", None)
+        submit(learner, "6.01", nb, "6.01-simple-rnn.ipynb")
+        expected[(learner, "6.01")] = {f"check-{step}": points for step, (points, _, _) in steps.items()}
+    expected[("deleted-checks", "6.01")] = "zero"
+    crashed = expected.pop(("crash", "6.01"), None) is not None
+
+    for ex in exercises:
+        if nbgrader_course.nbgrader(course, "autograde", ex, "--create", "--CourseDirectory.student_id_exclude=crash") != 0:
+            failures.append(f"autograde {ex} failed")
+    if crashed:
+        if nbgrader_course.nbgrader(course, "autograde", "6.01", "--create", "--student=crash") == 0:
+            failures.append("crash · 6.01: autograde accepted a submission whose kernel died")
+        if (course / "autograded" / "crash" / "6.01").exists():
+            failures.append("crash · 6.01: an autograded copy was kept for a submission whose kernel died")
+    for ex in exercises:
+        if nbgrader_course.nbgrader(course, "generate_feedback", ex) != 0:
+            failures.append(f"generate_feedback {ex} failed")
+
+    from nbgrader.api import Gradebook
+    print(f"{'learner':<20} {'exercise':<8} score")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "rnnlab") as gb:
+        for (learner, ex), want in sorted(expected.items()):
+            name = next((course / "source" / ex).glob("*.ipynb")).stem
+            try:
+                sub = gb.find_submission_notebook(name, ex, learner)
+            except Exception as e:  # no such submission: autograde did not record it
+                failures.append(f"{learner} · {ex}: not in the gradebook ({e})")
+                continue
+            grades = {g.cell.name: g for g in sub.grades if g.cell.name.startswith("check-")}
+            got = {k: g.score for k, g in grades.items()}
+            print(f"{learner:<20} {ex:<8} {sub.score:g}/{sub.max_score:g}  {got}")
+            if want is None and sub.score != sub.max_score:
+                failures.append(f"{learner} · {ex}: source notebook scored {sub.score}/{sub.max_score}: {got}")
+            elif want == "zero" and sub.score != 0:
+                failures.append(f"{learner} · {ex}: untouched notebook scored {sub.score}/{sub.max_score}: {got}")
+            elif isinstance(want, dict):
+                for cell, points in want.items():
+                    if cell in grades and grades[cell].score != points:
+                        failures.append(f"{learner} · {ex} · {cell}: {grades[cell].score} points, ./lab grade gives {points}")
+            feedback = course / "feedback" / learner / ex / f"{name}.html"
+            if not feedback.is_file():
+                failures.append(f"{learner} · {ex}: no feedback page at {feedback}")
+            elif learner == "untouched" and "✗" not in feedback.read_text(encoding="utf-8"):
+                failures.append(f"{learner} · {ex}: the feedback page shows no check hints")
+    for f in failures:
+        print("FAIL", f, file=sys.stderr)
+    failed = {f.split(" · ")[0] + " · " + f.split(" · ")[1].split(":")[0] for f in failures if " · " in f}
+    print(f"nbgrader: {len(expected) - len(failed)} passed, {len(failed) + len(failures) - sum(' · ' in f for f in failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
