@@ -30,9 +30,16 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebooks  # noqa: E402  (the executed notebooks are saved as tools/notebooks.py saves them)
+
 MARK = "RNNLAB-GRADE"
 KERNEL = "rnnlab"
 EXERCISE_IN_NAME = re.compile(r"(\d+\.\d\d)")
+# Output a submission's own cells may keep, all together; past it the rest is dropped (a cell that prints
+# without end would otherwise fill memory and the disk with the executed notebook).
+OUTPUT_LIMIT = 2 << 20
+OUTPUT_CUT = "[grader] output cut here"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -72,11 +79,39 @@ def limited_kernelspec(memory):
     return str(root)
 
 
+def limited_client(nb, learner_cells, **options):
+    """An nbclient NotebookClient that keeps at most OUTPUT_LIMIT bytes of output from the submission's own
+    cells (the first `learner_cells`), then one note saying so; the grader's cells after them keep theirs."""
+    from nbclient import NotebookClient
+    import nbformat
+
+    class LimitedClient(NotebookClient):
+        kept, cut = 0, False
+
+        def output(self, outs, msg, display_id, cell_index):
+            if cell_index >= learner_cells:
+                return super().output(outs, msg, display_id, cell_index)
+            if self.cut:
+                return None
+            self.kept += len(json.dumps(msg.get("content", {}))) + 64   # and what an output costs in the notebook
+            if self.kept > OUTPUT_LIMIT:
+                self.cut = True
+                note = nbformat.v4.new_output("stream", name="stdout", text=(
+                    f"\n{OUTPUT_CUT}: the submission printed more than {OUTPUT_LIMIT >> 20} MB; the rest was dropped\n"))
+                outs.append(note)
+                return note
+            return super().output(outs, msg, display_id, cell_index)
+
+    return LimitedClient(nb, **options)
+
+
 def learner_problems(nb, upto):
     """Error outputs and stderr of the submission's own cells (not the grader's), as readable notes."""
     notes = []
     for i, cell in enumerate(nb.cells[:upto]):
         for out in cell.get("outputs", []):
+            if out.output_type == "stream" and OUTPUT_CUT in out.text:
+                notes.append(f"cell {i}: printed more than {OUTPUT_LIMIT >> 20} MB of output; the rest was not kept")
             if out.output_type == "error":
                 notes.append(f"cell {i}: {out.ename}: {out.evalue.strip().splitlines()[0] if out.evalue.strip() else ''}")
             elif out.output_type == "stream" and out.name == "stderr" and out.text.strip():
@@ -109,7 +144,6 @@ def run_submission(nb, exercise, plan, folder, timeout, log):
     """Executes `nb` (outputs cleared) and then the plan's grader calls, within `timeout` seconds in all.
     Returns (steps, error, learner cell count); `nb` holds the outputs afterwards."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     for cell in nb.cells:
@@ -129,8 +163,8 @@ def run_submission(nb, exercise, plan, folder, timeout, log):
             client.timeout = max(1, int(deadline - time.monotonic()))
             client.execute_cell(cell, i)
 
-    client = NotebookClient(nb, timeout=timeout, startup_timeout=60, kernel_name=KERNEL, allow_errors=True,
-                            resources={"metadata": {"path": str(folder)}})
+    client = limited_client(nb, learner_cells, timeout=timeout, startup_timeout=60, kernel_name=KERNEL,
+                            allow_errors=True, resources={"metadata": {"path": str(folder)}})
     try:
         client.reset_execution_trackers()
         with client.setup_kernel(stdout=log, stderr=log):
@@ -183,6 +217,7 @@ def grade_one(path, plan, out, timeout, name):
                 steps, error, learner_cells = run_submission(nb, ex, plan, Path(path).resolve().parent, timeout, log)
             result["steps"], result["error"] = steps, error
             result["notes"] = learner_problems(nb, learner_cells)
+            notebooks.coalesce_streams(nb)   # one output per run of printed lines, as the live notebook shows it
             nbformat.write(nb, executed)
     if result["error"] and result["exercise"] in plan:
         # A submission that could not be graded gets 0 for every step it had to answer.

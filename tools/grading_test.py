@@ -63,6 +63,9 @@ def wrong_submissions():
                    "training": (0, 5, "the notebook has no variable `model`, `trainer`")}, None))
     cases.append(("infinite-loop.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork model = null;\nwhile (true) { }")]),
                   {"model": (0, 5, "time limit"), "training": (0, 5, "time limit")}, "time limit"))
+    cases.append(("endless-output.ipynb", edited([("MultiLayerNetwork model = null;",
+                                                   "MultiLayerNetwork model = null;\nfor (long i = 0; ; i++) System.out.println(\"spam \" + i);")]),
+                  {"model": (0, 5, "time limit")}, "time limit"))
     cases.append(("crash.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork model = null;\nSystem.exit(3);")]),
                   {"model": (0, 5, "kernel died")}, "kernel died"))
     text = SOURCE.read_text(encoding="utf-8")
@@ -130,6 +133,14 @@ def main():
                                 + (f"{s['points']}/{s['maxPoints']}: {s['feedback']!r}" if s else "no such step"))
         if error and error not in (r["error"] or ""):
             failures.append(f"{name}: expected the error {error!r}, got {r['error']!r}")
+    # A submission that prints without end keeps at most the grader's output limit, and is told so.
+    spam = out / "wrong-graded" / "executed" / "wrong" / "endless-output.ipynb"
+    if not spam.is_file() or spam.stat().st_size > 2 * grader.OUTPUT_LIMIT:
+        failures.append(f"endless-output: the executed notebook is {spam.stat().st_size if spam.is_file() else 'missing'}"
+                        f" bytes, more than twice the output limit of {grader.OUTPUT_LIMIT}")
+    notes = by_name.get("wrong/endless-output.ipynb", {}).get("notes", [])
+    if not any("more than" in n and "MB of output" in n for n in notes):
+        failures.append(f"endless-output: no note that its output was cut: {notes}")
     for f in failures:
         print("FAIL", f, file=sys.stderr)
     print(f"grading tests: {len(results)} submissions graded, {len(failures)} failure(s)")

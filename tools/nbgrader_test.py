@@ -24,10 +24,10 @@ import grading_test  # noqa: E402
 import nbgrader_course  # noqa: E402
 import notebooks  # noqa: E402
 
-# The endless loop is left out: nbgrader gives every following cell its own time limit, so one such
+# The endless loop (and the endless printer) are left out: nbgrader gives every following cell its own time limit, so one such
 # submission costs a cell limit per cell (./lab grade limits the whole notebook instead). A corrupt file
 # is refused by nbgrader before grading, with its own message, which is not a score to compare.
-LEFT_OUT = {"infinite-loop.ipynb", "6.01-corrupt.ipynb"}
+LEFT_OUT = {"infinite-loop.ipynb", "endless-output.ipynb", "6.01-corrupt.ipynb"}
 TIMEOUT = 120
 
 
