@@ -63,6 +63,12 @@ def wrong_submissions():
                    "training": (0, 5, "the notebook has no variable `model`, `trainer`")}, None))
     cases.append(("infinite-loop.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork model = null;\nwhile (true) { }")]),
                   {"model": (0, 5, "time limit"), "training": (0, 5, "time limit")}, "time limit"))
+    # Test labels replaced by the model's own predictions: its own evaluation says 100 %; the grader measures
+    # on test data it loads itself.
+    cases.append(("own-labels.ipynb", edited([("BinaryReport bestEpoch = Evaluate.binary(model, xTest, yTest);",
+                                               "yTest = Arrays.stream(Evaluate.predictProba(model, xTest)).mapToInt(p -> p > 0.5 ? 1 : 0).toArray();\n"
+                                               "BinaryReport bestEpoch = Evaluate.binary(model, xTest, yTest);")]),
+                  {"model": (5, 5, ""), "training": (5, 5, ""), "results": (0, 0, "test accuracy")}, None))
     cases.append(("endless-output.ipynb", edited([("MultiLayerNetwork model = null;",
                                                    "MultiLayerNetwork model = null;\nfor (long i = 0; ; i++) System.out.println(\"spam \" + i);")]),
                   {"model": (0, 5, "time limit")}, "time limit"))
@@ -133,6 +139,9 @@ def main():
                                 + (f"{s['points']}/{s['maxPoints']}: {s['feedback']!r}" if s else "no such step"))
         if error and error not in (r["error"] or ""):
             failures.append(f"{name}: expected the error {error!r}, got {r['error']!r}")
+    own = {s["step"]: s for s in by_name.get("wrong/own-labels.ipynb", {}).get("steps", [])}.get("results", {})
+    if "100.00 %" in own.get("feedback", "100.00 %"):
+        failures.append(f"own-labels: the grader took the submission's own labels: {own.get('feedback')!r}")
     # A submission that prints without end keeps at most the grader's output limit, and is told so.
     spam = out / "wrong-graded" / "executed" / "wrong" / "endless-output.ipynb"
     if not spam.is_file() or spam.stat().st_size > 2 * grader.OUTPUT_LIMIT:

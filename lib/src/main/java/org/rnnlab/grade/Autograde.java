@@ -1,5 +1,7 @@
 package org.rnnlab.grade;
 
+import org.rnnlab.text.Tokenizer;
+
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.rnnlab.Mode;
@@ -32,9 +34,9 @@ public final class Autograde {
         emit(nonce, exercise, "training", () -> Grader.training(exercise, model, trainer));
     }
 
-    /** Grades the test accuracy, measured here on the notebook's test data. */
-    public static void results(String exercise, String nonce, MultiLayerNetwork model, int[][] xTest, int[] yTest) {
-        emit(nonce, exercise, "results", () -> Grader.results(exercise, model, xTest, yTest));
+    /** Grades the test accuracy, measured here on test reviews this method loads (the notebook's own test data plays no part). */
+    public static void results(String exercise, String nonce, MultiLayerNetwork model, Tokenizer tokenizer) {
+        emit(nonce, exercise, "results", () -> Grader.resultsOnTestData(exercise, model, tokenizer));
     }
 
     /** Grades stand-alone recurrent layers. */

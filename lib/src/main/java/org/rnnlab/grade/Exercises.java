@@ -73,7 +73,7 @@ public final class Exercises {
                         String.format(Locale.ROOT, "trainer.epochs(%d).batchSize(128).validationSplit(0.2).keepBestWeights(\"val_accuracy\"); "
                                 + "in the configuration: .updater(new RmsProp(0.001, 0.9, 1e-7)) and new OutputLayer.Builder(LossFunction.XENT).", epochs)));
         Step results = new Step("results", -1, ResultChecks.POINTS,
-                "org.rnnlab.grade.Autograde.results(\"{exercise}\", \"{nonce}\", model, xTest, yTest)",
+                "org.rnnlab.grade.Autograde.results(\"{exercise}\", \"{nonce}\", model, tokenizer)",
                 List.of(String.format(Locale.ROOT, "In full mode the test accuracy of the best validation epoch's weights should reach "
                                 + "%.0f %%. Below that, run the model and training checks first: they catch most causes.", 100 * ACCURACY_FLOOR),
                         "Train on all 25,000 reviews (full mode) with the exercise's epochs, and call trainer.restoreBestWeights() before evaluating."));

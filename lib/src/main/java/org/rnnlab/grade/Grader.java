@@ -1,5 +1,10 @@
 package org.rnnlab.grade;
 
+import org.rnnlab.data.Imdb;
+import org.rnnlab.data.ImdbSplit;
+import org.rnnlab.text.Sequences;
+import org.rnnlab.text.Tokenizer;
+
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.rnnlab.Mode;
@@ -58,6 +63,20 @@ public final class Grader {
             }
         }
         return results(exercise, accuracy, Mode.current());
+    }
+
+    /**
+     * Measures the model's accuracy on the test reviews loaded here (the mode's: the sample in quick mode,
+     * all 25,000 in full mode), turned into sequences by the notebook's tokenizer, so that nothing the
+     * notebook did to its own test data changes the grade; then checks it against the floor.
+     */
+    public static StepResult resultsOnTestData(String exercise, MultiLayerNetwork model, Tokenizer tokenizer) {
+        if (model == null || tokenizer == null) {
+            return results(exercise, Double.NaN, Mode.current());
+        }
+        ImdbSplit test = Imdb.load().test();
+        int[][] x = Sequences.padSequences(tokenizer.textsToSequences(test.texts()), ReferenceModels.MAX_LEN);
+        return results(exercise, model, x, test.labels());
     }
 
     /** Stand-alone recurrent layers (6.07: SimpleRnn, LSTM, GRU) against the exercise's. */
