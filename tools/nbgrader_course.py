@@ -19,12 +19,14 @@ What Java needs from nbgrader, set in the config:
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebooks import BEGIN  # noqa: E402  (the solution markers ./lab student reads)
 
 ROOT = Path(__file__).resolve().parent.parent
 STUB = ('// YOUR CODE HERE\n'
@@ -58,7 +60,23 @@ def graded_exercises():
     return found
 
 
-BEGIN = re.compile(r"^(\s*)// BEGIN SOLUTION:\s*(.*)$")
+def ungrade_results(nb):
+    """Quick mode: the test-accuracy check stays in the notebook but is not graded (the library grades it
+    in full mode only)."""
+    for c in nb.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("grade_id") == "check-results":
+            meta.update(grade=False, locked=True)
+            meta.pop("points", None)
+    return nb
+
+
+def keep_instruction(line):
+    """A `// BEGIN SOLUTION: <instruction>` line as a `// Code it! <instruction>` line above a bare marker."""
+    m = BEGIN.match(line)
+    if not m or not m.group(2):
+        return line
+    return f"{m.group(1)}// Code it! {m.group(2).strip()}\n{m.group(1)}// BEGIN SOLUTION"
 
 
 def source_notebook(path, mode):
@@ -67,15 +85,8 @@ def source_notebook(path, mode):
     nb = nbformat.read(path, as_version=4)
     for c in nb.cells:
         if c.cell_type == "code":
-            c.source = "\n".join(BEGIN.sub(lambda m: f"{m[1]}// Code it! {m[2]}\n{m[1]}// BEGIN SOLUTION", line)
-                                 for line in c.source.split("\n"))
-    if mode == "quick":
-        for c in nb.cells:
-            meta = c.metadata.get("nbgrader", {})
-            if meta.get("grade_id") == "check-results":
-                meta.update(grade=False, locked=True)
-                meta.pop("points", None)
-    return nb
+            c.source = "\n".join(keep_instruction(line) for line in c.source.split("\n"))
+    return ungrade_results(nb) if mode == "quick" else nb
 
 
 def layout(course, mode, timeout):

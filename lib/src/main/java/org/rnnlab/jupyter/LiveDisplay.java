@@ -7,8 +7,6 @@ package org.rnnlab.jupyter;
  */
 public final class LiveDisplay {
 
-    private static final String KERNEL_CLASS = "org.dflib.jjava.jupyter.kernel.BaseKernel";
-
     private final boolean inKernel;
     private String id;
 
@@ -36,10 +34,9 @@ public final class LiveDisplay {
 
     private static boolean kernelRunning() {
         try {
-            Class.forName(KERNEL_CLASS, false, LiveDisplay.class.getClassLoader());
             return JJava.running();
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;   // no JJava here, or only part of it
+        } catch (LinkageError e) {
+            return false;   // no JJava here (NoClassDefFoundError), or only part of it
         }
     }
 

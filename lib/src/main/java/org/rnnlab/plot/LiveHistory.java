@@ -12,24 +12,17 @@ import org.rnnlab.train.History;
 public final class LiveHistory implements Callback {
 
     private final LiveDisplay display = new LiveDisplay();
-    private int epochs;
 
     LiveHistory() {
     }
 
     @Override
     public void onTrainBegin(int epochs) {
-        this.epochs = epochs;
         display.show(Plots.message(String.format("Training curves: drawn after each of the %d epoch%s.", epochs, epochs == 1 ? "" : "s")));
     }
 
     @Override
     public void onEpochEnd(History soFar) {
         display.show(Plots.history(soFar));
-    }
-
-    /** Epochs announced by the trainer at the start (0 before training). */
-    int epochs() {
-        return epochs;
     }
 }
