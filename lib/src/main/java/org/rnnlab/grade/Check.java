@@ -53,19 +53,27 @@ public final class Check {
             List<String> hints = s.hints();
             int n = Math.max(1, Math.min(level, hints.size()));
             System.out.printf("Hint %d of %d for %s · %s: %s%n", n, hints.size(), exercise, step, hints.get(n - 1));
-            System.out.println(n < hints.size()
-                    ? String.format("More: Check.hint(\"%s\", \"%s\", %d).", exercise, step, n + 1)
-                    : String.format("Still stuck? Check.solution(\"%s\", \"%s\") shows the solution.", exercise, step));
+            if (n < hints.size()) {
+                System.out.printf("More: Check.hint(\"%s\", \"%s\", %d).%n", exercise, step, n + 1);
+            } else if (Solutions.graded()) {
+                System.out.println("That was the last hint. This is a graded assignment: solutions are released after the deadline.");
+            } else {
+                System.out.printf("Still stuck? Check.solution(\"%s\", \"%s\") shows the solution.%n", exercise, step);
+            }
         } catch (IllegalArgumentException e) {
             System.out.println("⚠ " + e.getMessage());
         }
     }
 
-    /** Prints the solution of a step, as the solution notebook writes it. */
+    /** Prints the solution of a step, as the solution notebook writes it (the graded build says it has none). */
     public static void solution(String exercise, String step) {
         try {
             ExerciseSpec spec = Grader.exercise(exercise);
             Step s = step(exercise, step);
+            if (Solutions.graded()) {
+                System.out.println(Solutions.withheld());
+                return;
+            }
             String code = Solutions.region(spec.notebook(), s.solutionRegion());
             if (code == null) {
                 System.out.printf("Step \"%s\" has no code to write: %s%n", step, s.hints().get(0));

@@ -22,6 +22,9 @@ import static org.rnnlab.grade.LayerSpec.spatialDropout;
 /** The catalogue of graded exercises: what each asks for, taken from the exercise descriptions. */
 public final class Exercises {
 
+    /** Tokens per review in the sentiment exercises. */
+    public static final int MAX_LEN = 200;
+
     /** Full-mode floor of the best-validation test accuracy for the sentiment exercises. */
     public static final double ACCURACY_FLOOR = 0.80;
 

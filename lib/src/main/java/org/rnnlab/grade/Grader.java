@@ -75,7 +75,7 @@ public final class Grader {
             return results(exercise, Double.NaN, Mode.current());
         }
         ImdbSplit test = Imdb.load().test();
-        int[][] x = Sequences.padSequences(tokenizer.textsToSequences(test.texts()), ReferenceModels.MAX_LEN);
+        int[][] x = Sequences.padSequences(tokenizer.textsToSequences(test.texts()), Exercises.MAX_LEN);
         return results(exercise, model, x, test.labels());
     }
 

@@ -24,18 +24,23 @@ import org.rnnlab.layers.Orthogonal;
 /**
  * Builds a sentiment exercise's network from its {@link ExerciseSpec} the way the solution notebooks
  * build it (Keras' initialisers and RMSprop settings, DL4J keep-probabilities, {@code nIn} on every
- * layer), for code that needs the exercise's model without running its notebook.
+ * layer), for code that needs the exercise's model without running its notebook. The graded build of the
+ * library refuses: these networks are the solutions.
  */
 public final class ReferenceModels {
 
     /** Tokens per review in the sentiment exercises. */
-    public static final int MAX_LEN = 200;
+    public static final int MAX_LEN = Exercises.MAX_LEN;
 
     private ReferenceModels() {
     }
 
     /** The initialised network of sentiment exercise {@code id} ("6.01" … "6.05"), seeded with {@code seed}. */
     public static MultiLayerNetwork build(String id, long seed) {
+        if (Solutions.graded()) {
+            throw new IllegalStateException("The exercises' reference networks are not part of the graded build of the course "
+                    + "library (they are the solutions). Run the exercise notebooks themselves, or use the practice build.");
+        }
         ExerciseSpec spec = Grader.exercise(id);
         var list = new NeuralNetConfiguration.Builder()
                 .seed(seed)

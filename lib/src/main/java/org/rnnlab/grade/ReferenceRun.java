@@ -14,27 +14,36 @@ import org.rnnlab.train.Trainer;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Optional;
 
 /**
  * Trains a sentiment exercise's reference network ({@link ReferenceModels}) with the exercise's
  * pipeline and settings, in the current mode, and saves its result record: how the comparison
- * notebook fills in an exercise whose notebook has not been run.
+ * notebook fills in an exercise whose notebook has not been run (in the practice build of the library).
  */
 public final class ReferenceRun {
 
     private ReferenceRun() {
     }
 
-    /** Trains exercise {@code id} ("6.01" … "6.05"), prints one line, saves and returns its record. */
-    public static ExerciseResult train(String id) {
+    /**
+     * Trains exercise {@code id} ("6.01" … "6.05"), prints one line, saves and returns its record; in the
+     * graded build of the library (no reference networks) prints which notebook to run instead and returns nothing.
+     */
+    public static Optional<ExerciseResult> train(String id) {
         ExerciseSpec spec = Grader.exercise(id);
+        if (Solutions.graded()) {
+            System.out.printf("%s %s: no record yet; run notebooks/exercises/%s.ipynb first (this graded build of the "
+                    + "library does not train the exercises' networks itself).%n", id, spec.title(), spec.notebook());
+            return Optional.empty();
+        }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Imdb source = new Imdb(System.getenv(), Imdb.URL, quiet);
         ImdbData imdb = Mode.current() == Mode.QUICK ? source.sample() : source.full();
         Tokenizer tokenizer = new Tokenizer((int) spec.layers().get(0).nIn());
         tokenizer.fitOnTexts(imdb.train().texts());
-        int[][] xTrain = Sequences.padSequences(tokenizer.textsToSequences(imdb.train().texts()), ReferenceModels.MAX_LEN);
-        int[][] xTest = Sequences.padSequences(tokenizer.textsToSequences(imdb.test().texts()), ReferenceModels.MAX_LEN);
+        int[][] xTrain = Sequences.padSequences(tokenizer.textsToSequences(imdb.train().texts()), Exercises.MAX_LEN);
+        int[][] xTest = Sequences.padSequences(tokenizer.textsToSequences(imdb.test().texts()), Exercises.MAX_LEN);
         int[] yTest = imdb.test().labels();
         MultiLayerNetwork model = ReferenceModels.build(id, 42);
         Trainer trainer = Trainer.of(model).epochs(spec.epochs()).batchSize(spec.batchSize())
@@ -49,6 +58,6 @@ public final class ReferenceRun {
         System.out.printf("%s %s: trained here, %d epochs in %.0f s, test accuracy %.2f %% (best validation epoch)%n",
                 id, spec.title(), r.epochs(), r.trainingSeconds(), 100 * r.testAccuracyBest());
         r.save();
-        return r;
+        return Optional.of(r);
     }
 }

@@ -10,11 +10,28 @@ import java.util.List;
 
 /**
  * Reads the solution of a "Code it!" step from the solution notebooks packed into the library: the
- * lines between {@code // BEGIN SOLUTION} and {@code // END SOLUTION}, in notebook order.
+ * lines between {@code // BEGIN SOLUTION} and {@code // END SOLUTION}, in notebook order. The graded
+ * build of the library ({@code RNNLAB_GRADED=1 ./lab setup}) leaves the notebooks out and carries the
+ * marker {@link #GRADED_MARKER} instead.
  */
 final class Solutions {
 
+    /** Class-path resource present only in the graded build. */
+    static final String GRADED_MARKER = "/org/rnnlab/graded-build.txt";
+
     private Solutions() {
+    }
+
+    /** Whether this is the graded build of the library: no solutions, no reference networks. */
+    static boolean graded() {
+        return Solutions.class.getResource(GRADED_MARKER) != null;
+    }
+
+    /** What a learner reads when asking the graded build for a solution. */
+    static String withheld() {
+        return "Solutions are not part of this course library: it is the graded build, which leaves them out while "
+                + "assignments are graded. The ✗ lines of the check name what differs; your instructor releases the "
+                + "solutions after the deadline.";
     }
 
     /** The code of solution region {@code region} (0 = first) of {@code notebook}, or null if the notebook or region is missing. */
