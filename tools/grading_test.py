@@ -8,6 +8,8 @@ solution, each of which must get the expected points and hint.
 import argparse
 import copy
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -79,6 +81,31 @@ def wrong_submissions():
     return cases
 
 
+EPOCH_CAP = "RNNLAB_MAX_EPOCHS"
+QUICK_FLOOR = 75.0   # the README's promise: quick mode learns
+NEW_REVIEWS = {"An excellent movie!": "positive",
+               "Don't watch this movie - poor acting, poor script, bad direction.": "negative"}
+
+
+def quick_mode_problems(by_name, executed):
+    """Quick mode learns: every sentiment solution's test accuracy (best validation epoch's weights, as the
+    grader measures it on the quick sample's test reviews) is at least QUICK_FLOOR, and both new reviews are
+    classified right."""
+    problems = []
+    for path in sorted((ROOT / "notebooks" / "solutions").glob("6.0[1-5]-*.ipynb")):
+        steps = {s["step"]: s for s in by_name.get(f"solutions/{path.name}", {}).get("steps", [])}
+        m = re.search(r"test accuracy: ([0-9.]+) %", steps.get("results", {}).get("feedback", ""))
+        if not m or float(m.group(1)) < QUICK_FLOOR:
+            problems.append(f"quick mode {path.stem}: test accuracy below {QUICK_FLOOR} %: "
+                            f"{steps.get('results', {}).get('feedback')!r}")
+        nb = nbformat.read(executed / path.name, as_version=4) if (executed / path.name).is_file() else None
+        printed = "".join(o.get("text", "") for c in (nb.cells if nb else []) for o in c.get("outputs", []))
+        for review, verdict in NEW_REVIEWS.items():
+            if not re.search(rf"\b{verdict}\s+{re.escape(review)}", printed):
+                problems.append(f"quick mode {path.stem}: {review!r} is not classified {verdict}")
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plan", required=True)
@@ -111,7 +138,13 @@ def main():
 
     results = grader.grade_all([str(ROOT / "notebooks" / "solutions"), str(ROOT / "notebooks" / "exercises")],
                                args.plan, str(out / "notebooks"), 900, "3g", 2)
-    results += grader.grade_all([str(wrong)], args.plan, str(out / "wrong-graded"), 90, "3g", 2)
+    # The wrong submissions' points do not depend on how long they train (quick mode grades no accuracy, and
+    # the own-labels case checks only where the grader's figure comes from): two epochs keep the test short.
+    os.environ[EPOCH_CAP] = "2"
+    try:
+        results += grader.grade_all([str(wrong)], args.plan, str(out / "wrong-graded"), 90, "3g", 2)
+    finally:
+        del os.environ[EPOCH_CAP]
     by_name = {r["submission"]: r for r in results}
 
     for r in results:
@@ -139,6 +172,7 @@ def main():
                                 + (f"{s['points']}/{s['maxPoints']}: {s['feedback']!r}" if s else "no such step"))
         if error and error not in (r["error"] or ""):
             failures.append(f"{name}: expected the error {error!r}, got {r['error']!r}")
+    failures += quick_mode_problems(by_name, out / "notebooks" / "executed" / "solutions")
     own = {s["step"]: s for s in by_name.get("wrong/own-labels.ipynb", {}).get("steps", [])}.get("results", {})
     if "100.00 %" in own.get("feedback", "100.00 %"):
         failures.append(f"own-labels: the grader took the submission's own labels: {own.get('feedback')!r}")

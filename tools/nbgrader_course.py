@@ -14,7 +14,9 @@ What Java needs from nbgrader, set in the config:
 - each check cell's value is the step's points under nbgrader (Check returns them when NBGRADER_EXECUTION
   is set), which nbgrader reads as partial credit; nothing goes to stderr in a check cell;
 - cells get `--timeout` seconds (default: 600 in quick mode, 7200 in full mode) instead of nbgrader's 30;
-- in quick mode the test-accuracy step is not graded (the library grades it in full mode only).
+- in quick mode the test-accuracy step is not graded (the library grades it in full mode only); in full
+  mode its check cell ends in a hidden test (nbgrader's BEGIN/END HIDDEN TESTS): the accuracy the grader
+  measures itself on test reviews it loads, which is the cell's value and so its points.
 """
 import argparse
 import json
@@ -79,14 +81,35 @@ def keep_instruction(line):
     return f"{m.group(1)}// Code it! {m.group(2).strip()}\n{m.group(1)}// BEGIN SOLUTION"
 
 
+HIDDEN = """
+// BEGIN HIDDEN TESTS
+// The grade: test accuracy measured by the grader on test reviews it loads itself, through the notebook's
+// tokenizer, so nothing the notebook did to xTest, yTest or its report counts.
+Check.resultsOnTestData("{exercise}", model, tokenizer)
+// END HIDDEN TESTS"""
+
+
+def hide_results_test(nb, exercise):
+    """Full mode: the results check cell gets a hidden test that the learner's released notebook lacks and
+    the autograder restores. The visible check reads the learner's own report; the hidden one, which is the
+    cell's value and so its points, measures the accuracy itself."""
+    for c in nb.cells:
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "check-results":
+            c.source = c.source.rstrip() + HIDDEN.format(exercise=exercise)
+    return nb
+
+
 def source_notebook(path, mode):
     """The solution as nbgrader's source: each step's instruction stays as a `// Code it!` line above the
-    region nbgrader clears; in quick mode the results check is shown but not graded."""
+    region nbgrader clears; in quick mode the results check is shown but not graded, in full mode it ends in
+    a hidden test."""
     nb = nbformat.read(path, as_version=4)
     for c in nb.cells:
         if c.cell_type == "code":
             c.source = "\n".join(keep_instruction(line) for line in c.source.split("\n"))
-    return ungrade_results(nb) if mode == "quick" else nb
+    if mode == "quick":
+        return ungrade_results(nb)
+    return hide_results_test(nb, nb.metadata["rnnlab"]["exercise"])
 
 
 def layout(course, mode, timeout):

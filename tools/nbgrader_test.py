@@ -8,11 +8,14 @@
   check cells score 0 (nbgrader grades the cells that are there; ./lab grade runs its own checks), and a
   submission that kills its kernel (System.exit) is refused with "Kernel died" and gets no grade;
   four are left out, said below;
-- generate_feedback writes each learner's feedback page with the checks' hints.
+- generate_feedback writes each learner's feedback page with the checks' hints;
+- in a full-mode course, each results check ends in a hidden test (the grader's own accuracy measurement)
+  that the released notebooks lack (laid out and released only: autograding it would train for an hour).
 
   nbgrader_test.py --out DIR
 """
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -39,6 +42,9 @@ def main():
     args = ap.parse_args()
     course = Path(args.out).resolve()
     shutil.rmtree(course, ignore_errors=True)
+    # Quick mode grades no accuracy, so the points do not depend on how long the notebooks train: two epochs
+    # keep this test short (nbgrader's kernels inherit the cap; the trainer says it applies).
+    os.environ["RNNLAB_MAX_EPOCHS"] = "2"
     exercises = [e for e in nbgrader_course.layout(course, "quick", TIMEOUT) if args.only in (None, e)]
     failures = []                 # problems of the course as a whole
     wrong = {}                    # (learner, exercise) -> its problems
@@ -115,11 +121,35 @@ def main():
                 fail((learner, ex), f"no feedback page at {feedback}")
             elif learner == "untouched" and "✗" not in feedback.read_text(encoding="utf-8"):
                 fail((learner, ex), "the feedback page shows no check hints")
+    failures += hidden_test_problems(course.parent / (course.name + "-full"))
     for f in failures + [f"{learner} · {ex}: {m}" for (learner, ex), ms in sorted(wrong.items()) for m in ms]:
         print("FAIL", f, file=sys.stderr)
     submissions = set(expected) | ({("crash", "6.01")} if crashed else set())
     print(f"nbgrader: {len(submissions - set(wrong))} passed, {len(wrong) + len(failures)} failed")
     return 1 if failures or wrong else 0
+
+
+def hidden_test_problems(course):
+    """A full-mode course (laid out and released, not run: its training takes an hour): the results check of
+    each source notebook ends in the hidden test, graded, and the released notebook lacks it."""
+    shutil.rmtree(course, ignore_errors=True)
+    problems = []
+    for ex in nbgrader_course.layout(course, "full", 7200):
+        if nbgrader_course.nbgrader(course, "generate_assignment", ex, "--force") != 0:
+            problems.append(f"full-mode course: generate_assignment {ex} failed")
+            continue
+        for kind in ("source", "release"):
+            nb = nbformat.read(next((course / kind / ex).glob("*.ipynb")), as_version=4)
+            cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "check-results"]
+            if not cells:
+                continue   # an exercise without a results step (6.07)
+            hidden = [c for c in cells if "Check.resultsOnTestData" in c.source]
+            graded = [c for c in cells if c.metadata["nbgrader"].get("grade")]
+            if kind == "source" and not (hidden and graded):
+                problems.append(f"full-mode course {ex}: the source's results check has no graded hidden test")
+            if kind == "release" and (hidden or any("HIDDEN" in c.source for c in cells)):
+                problems.append(f"full-mode course {ex}: the released notebook shows the hidden test")
+    return problems
 
 
 if __name__ == "__main__":

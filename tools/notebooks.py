@@ -202,18 +202,31 @@ def execute_one(path, out_dir, timeout, kernel=None):
     return seconds, found
 
 
-def cmd_execute(paths, out, timeout, kernel=None):
+def runs_last(path):
+    """Whether a notebook reads what the others save (the comparison reads their result records)."""
+    return bool(nbformat.read(path, as_version=4).metadata.get("rnnlab", {}).get("reads_records"))
+
+
+def cmd_execute(paths, out, timeout, kernel=None, jobs=1):
+    """Runs the notebooks, `jobs` at a time (each kernel trains on one core); those that read the others'
+    records run after all the rest."""
+    from concurrent.futures import ProcessPoolExecutor
     out_dir = Path(out)
     failed = 0
     mode = os.environ.get("RNNLAB_MODE", "full")
-    print(f"Executing {len(paths)} notebook(s) in {mode} mode; results in {out_dir}", flush=True)
-    for path in paths:
-        seconds, found = execute_one(path, out_dir, timeout, kernel)
-        rel = "/".join(Path(path).resolve().parts[-2:])
-        print(f"{'ok  ' if not found else 'FAIL'}  {rel:<48} {seconds:7.1f} s", flush=True)
-        for cell, text in found[:5]:
-            print(f"        cell {cell}: {text[:300]}", flush=True)
-        failed += bool(found)
+    print(f"Executing {len(paths)} notebook(s) in {mode} mode, {jobs} at a time; results in {out_dir}", flush=True)
+    last = [p for p in paths if runs_last(p)]
+    waves = [[p for p in paths if p not in last], last]
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for wave in waves:
+            futures = {pool.submit(execute_one, path, out_dir, timeout, kernel): path for path in wave}
+            for future in futures:   # reported in the order given
+                seconds, found = future.result()
+                rel = "/".join(Path(futures[future]).resolve().parts[-2:])
+                print(f"{'ok  ' if not found else 'FAIL'}  {rel:<48} {seconds:7.1f} s", flush=True)
+                for cell, text in found[:5]:
+                    print(f"        cell {cell}: {text[:300]}", flush=True)
+                failed += bool(found)
     print(f"notebooks: {len(paths) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
@@ -309,6 +322,8 @@ def main():
     ex.add_argument("--out", required=True)
     ex.add_argument("--timeout", type=int, default=int(os.environ.get("RNNLAB_CELL_TIMEOUT", "3600")))
     ex.add_argument("--kernel", help="run on this kernelspec instead of the one the notebook names")
+    ex.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
+                    help="notebooks run at a time (default: the cores, at most 4)")
     ex.add_argument("notebooks", nargs="+")
     sub.add_parser("student").add_argument("notebooks", nargs="+")
     sub.add_parser("check").add_argument("notebooks", nargs="+")
@@ -317,7 +332,7 @@ def main():
     res.add_argument("--readme", help="README to rewrite the results section of (default: print the table)")
     args = ap.parse_args()
     if args.cmd == "execute":
-        return cmd_execute(args.notebooks, args.out, args.timeout, args.kernel)
+        return cmd_execute(args.notebooks, args.out, args.timeout, args.kernel, args.jobs)
     if args.cmd == "results":
         return cmd_results(args.records, args.readme)
     return {"student": cmd_student, "check": cmd_check}[args.cmd](args.notebooks)

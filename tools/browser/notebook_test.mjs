@@ -168,6 +168,7 @@ function noErrors(label, shown) {
 async function exercise601(context, base, token) {
   const label = "JupyterLab 6.01";
   const page = await openNotebook(context, `${base}/lab/tree/exercises/6.01-simple-rnn.ipynb?token=${token}`, label);
+  await figureShown(page, label, "rnn-unrolled.svg");
   await runAll(page);
   let shown = await cells(page);
   noErrors(`${label} untouched`, shown);
@@ -213,8 +214,19 @@ async function exercise601(context, base, token) {
   await page.close();
 }
 
+// A figure of notebooks/figures/ in a markdown cell: loaded (the browser knows its size) and drawn.
+async function figureShown(page, label, file) {
+  const sel = `.jp-RenderedMarkdown img[src*="${file}"]`;
+  const size = await page.waitForFunction((q) => {
+    const img = document.querySelector(q);
+    return img && img.complete && img.naturalWidth > 0 ? { w: img.naturalWidth, h: img.naturalHeight } : null;
+  }, sel, { timeout: 20000, polling: 250 }).then((h) => h.jsonValue()).catch(() => null);
+  check(`${label}: the figure ${file} renders`, size !== null && size.w > 300, JSON.stringify(size));
+}
+
 async function exercise607(context, url, label, shot) {
   const page = await openNotebook(context, url, label);
+  await figureShown(page, label, "sliding-window.svg");
   await runAll(page);
   const shown = await cells(page);
   noErrors(label, shown);

@@ -16,12 +16,4 @@ class ModeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mode.parse("fast"));
         assertTrue(e.getMessage().contains("RNNLAB_MODE"), e.getMessage());
     }
-
-    @Test
-    void quickModeCapsEpochs() {
-        assertEquals(2, Mode.QUICK.epochs(10));
-        assertEquals(1, Mode.QUICK.epochs(1));
-        assertEquals(10, Mode.FULL.epochs(10));
-        assertThrows(IllegalArgumentException.class, () -> Mode.FULL.epochs(0));
-    }
 }

@@ -20,7 +20,7 @@ import java.util.Random;
  *
  * <p>Where the reviews come from:
  * <ul>
- *   <li>quick mode: a sample shipped with the library (2,000 train and 1,000 test reviews, see
+ *   <li>quick mode: a sample shipped with the library (6,000 train and 2,000 test reviews, see
  *       {@code data/README.md});</li>
  *   <li>full mode: the archive or unpacked folder named by {@code RNNLAB_IMDB} if set; otherwise
  *       {@code aclImdb_v1.tar.gz} in the cache folder ({@code RNNLAB_CACHE}, default

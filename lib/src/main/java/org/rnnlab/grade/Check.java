@@ -3,6 +3,7 @@ package org.rnnlab.grade;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.rnnlab.eval.BinaryReport;
+import org.rnnlab.text.Tokenizer;
 import org.rnnlab.train.Trainer;
 
 import java.util.List;
@@ -39,6 +40,14 @@ public final class Check {
     /** Checks the test accuracy of an evaluation (graded in full mode only). */
     public static Double results(String exercise, BinaryReport report) {
         return show(() -> Grader.results(exercise, report));
+    }
+
+    /**
+     * Checks the test accuracy of the model measured here, on test reviews loaded here through the notebook's
+     * tokenizer (the notebook's own test data plays no part): the hidden test of an nbgrader course.
+     */
+    public static Double resultsOnTestData(String exercise, MultiLayerNetwork model, Tokenizer tokenizer) {
+        return show(() -> Grader.resultsOnTestData(exercise, model, tokenizer));
     }
 
     /** Checks stand-alone recurrent layers (6.07: SimpleRnn, LSTM, GRU). */

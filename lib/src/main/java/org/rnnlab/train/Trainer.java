@@ -30,7 +30,7 @@ import java.util.OptionalInt;
  *
  * The training loss and metric of an epoch are averages over its batches, measured on each batch's
  * forward pass before the update (dropout active), as in Keras; validation runs in inference mode
- * after the epoch. In quick mode the number of epochs is capped (see {@link Mode}) and the output says so.
+ * after the epoch. {@code RNNLAB_MAX_EPOCHS} caps the number of epochs, and the output says so.
  */
 public final class Trainer {
 
@@ -59,7 +59,7 @@ public final class Trainer {
         return new Trainer(model);
     }
 
-    /** Epochs to train (capped in quick mode). */
+    /** Epochs to train (capped by {@code RNNLAB_MAX_EPOCHS} where set). */
     public Trainer epochs(int epochs) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, was " + epochs);
@@ -220,11 +220,7 @@ public final class Trainer {
         if (model == null) {
             return noModel();
         }
-        int run = mode.epochs(epochs);
-        if (run < epochs) {
-            out.printf("Quick mode: training %d of the %d epochs on a small sample (%s=full runs the exercise's settings).%n",
-                    run, epochs, Mode.ENV);
-        }
+        int run = epochs;
         if (maxEpochs.isPresent() && maxEpochs.getAsInt() < run) {
             out.printf("Training %d of the %d epochs: %s=%d caps them.%n", maxEpochs.getAsInt(), run, EpochCap.ENV,
                     maxEpochs.getAsInt());

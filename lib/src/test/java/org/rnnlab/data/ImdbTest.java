@@ -26,10 +26,10 @@ class ImdbTest {
     @Test
     void theShippedSampleHoldsBalancedTrainAndTestReviews() {
         ImdbData d = imdb(Map.of()).sample();
-        assertEquals(2000, d.train().size());
-        assertEquals(1000, d.train().positives());
-        assertEquals(1000, d.test().size());
-        assertEquals(500, d.test().positives());
+        assertEquals(6000, d.train().size());
+        assertEquals(3000, d.train().positives());
+        assertEquals(2000, d.test().size());
+        assertEquals(1000, d.test().positives());
         int[] labels = d.train().labels();
         int[] stars = d.train().stars();
         for (int i = 0; i < labels.length; i++) {
@@ -46,7 +46,7 @@ class ImdbTest {
         assertEquals(train.texts().subList(0, 320), head.texts());
         assertEquals(train.stars()[319], head.stars()[319]);
         assertEquals(train.labels()[5], head.labels()[5]);
-        assertEquals(2000, train.first(5000).size());
+        assertEquals(6000, train.first(9000).size());
         assertThrows(IllegalArgumentException.class, () -> train.first(-1));
     }
 
@@ -60,8 +60,8 @@ class ImdbTest {
         for (int i = (int) (labels.length * 0.8); i < labels.length; i++) {
             tailPositives += labels[i];
         }
-        // 400 reviews: a shuffle puts roughly half positives there; unshuffled it would be all 400.
-        assertTrue(tailPositives > 150 && tailPositives < 250, "positives in the last 20 %: " + tailPositives);
+        // 1,200 reviews: a shuffle puts roughly half positives there; unshuffled it would be all 1,200.
+        assertTrue(tailPositives > 500 && tailPositives < 700, "positives in the last 20 %: " + tailPositives);
     }
 
     @Test
