@@ -34,6 +34,9 @@ def edited(replacements):
     return nb
 
 
+GRADED_CHECKS = ("Check.model(", "Check.training(", "Check.results(")
+
+
 def wrong_submissions():
     """(file name, notebook or raw text, {step: (points, max, hint substring)}, whole-submission error substring)."""
     rnn = ("new LastTimeStep(new FastSimpleRnn.Builder()", "new LastTimeStep(new LSTM.Builder()")
@@ -48,22 +51,22 @@ def wrong_submissions():
     cases.append(("wrong-loss.ipynb", edited([("LossFunction.XENT", "LossFunction.MSE")]),
                   {"model": (5, 5, ""), "training": (4, 5, "binary cross-entropy: new OutputLayer.Builder(LossFunction.XENT)")}, None))
     nb = nbformat.read(SOURCE, as_version=4)
-    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and c.source.startswith("Check."))]
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and c.source.startswith(GRADED_CHECKS))]
     cases.append(("deleted-checks.ipynb", nb, {"model": (5, 5, ""), "training": (5, 5, "")}, None))
     nb = edited([rnn])
     fake = "Check 6.01 · model: 5/5\n✓ all fine\nRNNLAB-GRADE 0 {\"points\": 5, \"maxPoints\": 5, \"feedback\": \"ok\"}\n"
     for c in nb.cells:
-        if c.cell_type == "code" and c.source.startswith("Check."):
+        if c.cell_type == "code" and c.source.startswith(GRADED_CHECKS):
             c.outputs = [nbformat.v4.new_output("stream", name="stdout", text=fake)]
     nb.cells.append(nbformat.v4.new_code_cell(
         'System.out.println("RNNLAB-GRADE 0 {\\"step\\": \\"model\\", \\"points\\": 5, \\"maxPoints\\": 5, \\"feedback\\": \\"ok\\"}");'))
     cases.append(("faked-outputs.ipynb", nb, {"model": (3, 5, "layer 3 is an LSTM")}, None))
     cases.append(("renamed-model.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork net = null;"),
-                                                 ("model = new MultiLayerNetwork(conf);\nmodel.init();",
-                                                  "net = new MultiLayerNetwork(conf);\nnet.init();")]),
+                                                 ("model = new MultiLayerNetwork(conf);\n    model.init();",
+                                                  "net = new MultiLayerNetwork(conf);\n    net.init();")]),
                   {"model": (0, 5, "the notebook has no variable `model` (renamed or deleted?)"),
                    "training": (0, 5, "the notebook has no variable `model`, `trainer`")}, None))
-    cases.append(("infinite-loop.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork model = null;\nwhile (true) { }")]),
+    cases.append(("infinite-loop.ipynb", edited([("Layer embedding = null;", "Layer embedding = null;\nwhile (true) { }")]),
                   {"model": (0, 5, "time limit"), "training": (0, 5, "time limit")}, "time limit"))
     # Test labels replaced by the model's own predictions: its own evaluation says 100 %; the grader measures
     # on test data it loads itself.
@@ -71,10 +74,10 @@ def wrong_submissions():
                                                "yTest = Arrays.stream(Evaluate.predictProba(model, xTest)).mapToInt(p -> p > 0.5 ? 1 : 0).toArray();\n"
                                                "BinaryReport bestEpoch = Evaluate.binary(model, xTest, yTest);")]),
                   {"model": (5, 5, ""), "training": (5, 5, ""), "results": (0, 0, "test accuracy")}, None))
-    cases.append(("endless-output.ipynb", edited([("MultiLayerNetwork model = null;",
-                                                   "MultiLayerNetwork model = null;\nfor (long i = 0; ; i++) System.out.println(\"spam \" + i);")]),
+    cases.append(("endless-output.ipynb", edited([("Layer embedding = null;",
+                                                   "Layer embedding = null;\nfor (long i = 0; ; i++) System.out.println(\"spam \" + i);")]),
                   {"model": (0, 5, "time limit")}, "time limit"))
-    cases.append(("crash.ipynb", edited([("MultiLayerNetwork model = null;", "MultiLayerNetwork model = null;\nSystem.exit(3);")]),
+    cases.append(("crash.ipynb", edited([("Layer embedding = null;", "Layer embedding = null;\nSystem.exit(3);")]),
                   {"model": (0, 5, "kernel died")}, "kernel died"))
     text = SOURCE.read_text(encoding="utf-8")
     cases.append(("6.01-corrupt.ipynb", text[: len(text) // 3], {"model": (0, 5, "not a valid notebook")}, "not a valid notebook"))

@@ -3,9 +3,9 @@
 //
 //   node tools/browser/notebook_test.mjs [--out DIR]
 //
-// JupyterLab, exercise 6.01: open it, run all cells untouched (the checks print their hints), then type
-// the two "Code it!" answers into their cells as a learner would and run all cells again: the checks
-// pass, the progress bar ends on its final line, the live training chart is one image redrawn in place,
+// JupyterLab, exercise 6.01: open it (its figure renders), run all cells untouched (the checks print their
+// hints), then type the six small "Code it!" answers (five parts of the network, the trainer) into their
+// cells as a learner would and run all cells again: every check passes, the progress bar ends on its final line, the live training chart is one image redrawn in place,
 // the confusion matrix is a PNG. JupyterLab, exercise 6.07 (untouched): HTML tables and PNG plots.
 // Notebook 7, exercise 6.07: the same. Every run: the kernel is idle within KERNEL_IDLE_S of opening the
 // notebook, and no cell shows an error or stderr. Screenshots go to DIR (default build/browser).
@@ -172,15 +172,16 @@ async function exercise601(context, base, token) {
   await runAll(page);
   let shown = await cells(page);
   noErrors(`${label} untouched`, shown);
-  const hints = shown.filter((c) => /^Check\.(model|training)/.test(c.source.trim())).map((c) => c.text);
-  check(`${label} untouched: the model and training checks print a ✗ with a hint`,
-    hints.length >= 2 && hints.every((t) => t.includes("✗") && t.length > 40), hints.map((t) => t.slice(0, 80)).join(" | "));
+  const hints = shown.filter((c) => /^Check\.(part|model|training)/.test(c.source.trim())).map((c) => c.text);
+  check(`${label} untouched: the part, model and training checks print a ✗ with a hint`,
+    hints.length === 7 && hints.every((t) => t.includes("✗") && t.length > 40), hints.map((t) => t.slice(0, 80)).join(" | "));
   await page.screenshot({ path: path.join(OUT, "lab-6.01-untouched.png"), fullPage: false });
 
   // The learner types each answer below the "Code it!" line of its cell.
   const codeIt = page.locator(".jp-CodeCell", { hasText: "// Code it!" });
   const typed = answers(path.join(ROOT, "notebooks", "solutions", "6.01-simple-rnn.ipynb"));
-  check(`${label}: two "Code it!" cells to fill`, (await codeIt.count()) === typed.length && typed.length === 2, `${await codeIt.count()} cells`);
+  // Five parts of the network (embedding, dropouts, recurrent layer, output, optimizer), then the trainer.
+  check(`${label}: six small "Code it!" cells to fill`, (await codeIt.count()) === typed.length && typed.length === 6, `${await codeIt.count()} cells`);
   for (let i = 0; i < typed.length; i++) {
     const editor = codeIt.nth(i).locator(".cm-content");
     await editor.click();
@@ -194,9 +195,9 @@ async function exercise601(context, base, token) {
   await runAll(page);
   shown = await cells(page);
   noErrors(`${label} answered`, shown);
-  const checks = shown.filter((c) => /^Check\.(model|training)/.test(c.source.trim()));
-  check(`${label} answered: the model and training checks pass`,
-    checks.length === 2 && checks.every((c) => c.text.includes("✓") && !c.text.includes("✗")),
+  const checks = shown.filter((c) => /^Check\.(part|model|training)/.test(c.source.trim()));
+  check(`${label} answered: the five part checks, the model and the training checks pass`,
+    checks.length === 7 && checks.every((c) => c.text.includes("✓") && !c.text.includes("✗")),
     checks.map((c) => c.text.split("\n")[0] + (c.text.includes("✗") ? " " + c.text.slice(c.text.indexOf("✗"), c.text.indexOf("✗") + 200) : "")).join(" | "));
   const fit = shown.find((c) => c.source.includes("trainer.fit("));
   const lines = (fit?.text ?? "").split("\n");

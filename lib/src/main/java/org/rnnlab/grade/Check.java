@@ -74,24 +74,59 @@ public final class Check {
         }
     }
 
-    /** Prints the solution of a step, as the solution notebook writes it (the graded build says it has none). */
+    /**
+     * Prints the solution of a step ("model", "training", …) or of a part of the network ("embedding",
+     * "dropouts", "recurrent", "output", "optimizer"), as the solution notebook writes it (the graded build says it has none).
+     */
     public static void solution(String exercise, String step) {
         try {
             ExerciseSpec spec = Grader.exercise(exercise);
-            Step s = step(exercise, step);
+            boolean part = PartChecks.PARTS.contains(step) && spec.step(step).isEmpty();
+            Step s = part ? null : step(exercise, step);
             if (Solutions.graded()) {
                 System.out.println(Solutions.withheld());
                 return;
             }
-            String code = Solutions.region(spec.notebook(), s.solutionRegion());
+            String code = part
+                    ? Solutions.before(spec.notebook(), "Check.part(\"" + exercise + "\", \"" + step + "\"", cell -> cell.startsWith("Check."))
+                    : Solutions.before(spec.notebook(), "Check." + step + "(", Check::gradedCheck);
             if (code == null) {
-                System.out.printf("Step \"%s\" has no code to write: %s%n", step, s.hints().get(0));
-                return;
+                System.out.println("⚠ the solution notebook " + spec.notebook() + " has no check cell for \"" + step + "\".");
+            } else if (code.isEmpty()) {
+                System.out.printf("Step \"%s\" has no code to write: %s%n", step, s == null ? "" : s.hints().get(0));
+            } else {
+                System.out.printf("Solution of %s · %s (from notebooks/solutions/%s.ipynb):%n%n%s", exercise, step, spec.notebook(), code);
             }
-            System.out.printf("Solution of %s · %s (from notebooks/solutions/%s.ipynb):%n%n%s", exercise, step, spec.notebook(), code);
         } catch (IllegalArgumentException e) {
             System.out.println("⚠ " + e.getMessage());
         }
+    }
+
+    /**
+     * Checks one part of the network before it is assembled — "embedding", "dropouts" (spatial, then plain),
+     * "recurrent", "output" or "optimizer" — and prints a ✓ or ✗ per object; gives no points (the model check
+     * grades the assembled network).
+     */
+    public static void part(String exercise, String part, Object... values) {
+        try {
+            System.out.print(PartChecks.check(Grader.exercise(exercise), part, java.util.Arrays.asList(values)).report());
+        } catch (RuntimeException e) {
+            System.out.println("⚠ " + e.getMessage());
+        }
+    }
+
+    /** Whether every part is built (none is null); otherwise prints how many "Code it!" cells above are still open. */
+    public static boolean ready(Object... parts) {
+        long missing = java.util.Arrays.stream(parts).filter(java.util.Objects::isNull).count();
+        if (missing > 0) {
+            System.out.printf("⚠ %d of the %d parts above %s still null: complete their \"Code it!\" cells, then run this cell again.%n",
+                    missing, parts.length, missing == 1 ? "is" : "are");
+        }
+        return missing == 0;
+    }
+
+    private static boolean gradedCheck(String cell) {
+        return cell.matches("(?s)Check\\.(model|training|results|layers)\\(.*");
     }
 
     private static Step step(String exercise, String step) {

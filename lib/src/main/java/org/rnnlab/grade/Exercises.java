@@ -63,19 +63,19 @@ public final class Exercises {
     private static ExerciseSpec sentiment(String id, String title, String notebook, int epochs, List<LayerSpec> layers) {
         String list = layers.stream().map(LayerSpec::describe).collect(Collectors.joining(", "));
         String dl4j = layers.stream().map(Exercises::dl4j).collect(Collectors.joining(", "));
-        Step model = new Step("model", 0, ModelChecks.POINTS,
+        Step model = new Step("model", ModelChecks.POINTS,
                 "org.rnnlab.grade.Autograde.model(\"{exercise}\", \"{nonce}\", model)",
                 List.of("The network has " + layers.size() + " layers, in this order: " + list + ".",
-                        "In DL4J: " + dl4j + ". Give every layer its nIn; DL4J's dropout takes the probability of "
+                        "In the notebook's code: " + dl4j + ". Give every layer its nIn; DL4J's dropout takes the probability of "
                                 + "KEEPING a value (1 - the Keras rate); set .activation(Activation.TANH) on recurrent layers."));
-        Step training = new Step("training", 1, TrainingChecks.POINTS,
+        Step training = new Step("training", TrainingChecks.POINTS,
                 "org.rnnlab.grade.Autograde.training(\"{exercise}\", \"{nonce}\", model, trainer)",
                 List.of(String.format(Locale.ROOT, "Train %d epochs in batches of 128, hold out the last 20 %% of the training "
                                 + "reviews for validation and keep the weights of the best val_accuracy epoch; the loss is binary "
                                 + "cross-entropy and the optimizer Keras' RMSprop.", epochs),
                         String.format(Locale.ROOT, "trainer.epochs(%d).batchSize(128).validationSplit(0.2).keepBestWeights(\"val_accuracy\"); "
                                 + "in the configuration: .updater(new RmsProp(0.001, 0.9, 1e-7)) and new OutputLayer.Builder(LossFunction.XENT).", epochs)));
-        Step results = new Step("results", -1, ResultChecks.POINTS,
+        Step results = new Step("results", ResultChecks.POINTS,
                 "org.rnnlab.grade.Autograde.results(\"{exercise}\", \"{nonce}\", model, tokenizer)",
                 List.of(String.format(Locale.ROOT, "In full mode the test accuracy of the best validation epoch's weights should reach "
                                 + "%.0f %%. Below that, run the model and training checks first: they catch most causes.", 100 * ACCURACY_FLOOR),
@@ -86,7 +86,7 @@ public final class Exercises {
 
     private static ExerciseSpec airline() {
         List<LayerSpec> layers = List.of(simpleRnn(1, 64), lstm(1, 64), gru(1, 64, null));
-        Step step = new Step("layers", 0, layers.size(),
+        Step step = new Step("layers", layers.size(),
                 "org.rnnlab.grade.Autograde.layers(\"{exercise}\", \"{nonce}\", rnnLayer, lstmLayer, gruLayer)",
                 List.of("Three recurrent layers, each reading 1 feature (nIn(1)) with 64 units (nOut(64)): a SimpleRnn, "
                                 + "an LSTM and a GRU. The notebook wraps them in LastTimeStep itself.",
@@ -103,7 +103,7 @@ public final class Exercises {
             case DROPOUT -> String.format(Locale.ROOT, "DropoutLayer(%.1f)", 1 - l.rate());
             case OUTPUT -> "OutputLayer (nIn " + l.nIn() + ", nOut " + l.nOut() + ", " + l.activation() + ")";
             default -> {
-                String inner = l.kind().dl4j() + " (nIn " + l.nIn() + ", nOut " + l.nOut() + ")";
+                String inner = l.kind().course() + " (nIn " + l.nIn() + ", nOut " + l.nOut() + ")";
                 yield switch (l.form()) {
                     case LAST_STEP -> "LastTimeStep(" + inner + ")";
                     case BIDIRECTIONAL -> "BidirectionalLastStep(" + inner + ")";

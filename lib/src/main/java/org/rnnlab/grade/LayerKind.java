@@ -1,23 +1,28 @@
 package org.rnnlab.grade;
 
-/** The kinds of layer the exercises use, with the name a learner knows from Keras and the DL4J class to use. */
+/**
+ * The kinds of layer the exercises use, with the name a learner knows from Keras, DL4J's own class, and the
+ * class the sentiment notebooks write (this library's faster version of DL4J's layer, where it has one).
+ */
 public enum LayerKind {
-    EMBEDDING("Embedding", "EmbeddingSequenceLayer"),
-    SPATIAL_DROPOUT("SpatialDropout1D", "DropoutLayer with new SpatialDropout(keep)"),
-    DROPOUT("Dropout", "DropoutLayer(keep)"),
-    SIMPLE_RNN("SimpleRnn", "SimpleRnn"),
-    LSTM("LSTM", "LSTM"),
-    GRU("GRU", "org.rnnlab.layers.GRU"),
-    DENSE("Dense", "DenseLayer"),
-    OUTPUT("Dense output", "OutputLayer"),
-    OTHER("other", "");
+    EMBEDDING("Embedding", "EmbeddingSequenceLayer", "FastEmbedding"),
+    SPATIAL_DROPOUT("SpatialDropout1D", "DropoutLayer with new SpatialDropout(keep)", "DropoutLayer with new SpatialDropout(keep)"),
+    DROPOUT("Dropout", "DropoutLayer(keep)", "DropoutLayer(keep)"),
+    SIMPLE_RNN("SimpleRnn", "SimpleRnn", "FastSimpleRnn"),
+    LSTM("LSTM", "LSTM", "FastLSTM"),
+    GRU("GRU", "org.rnnlab.layers.GRU", "GRU"),
+    DENSE("Dense", "DenseLayer", "DenseLayer"),
+    OUTPUT("Dense output", "OutputLayer", "OutputLayer"),
+    OTHER("other", "", "");
 
     private final String keras;
     private final String dl4j;
+    private final String course;
 
-    LayerKind(String keras, String dl4j) {
+    LayerKind(String keras, String dl4j, String course) {
         this.keras = keras;
         this.dl4j = dl4j;
+        this.course = course;
     }
 
     /** The Keras name, e.g. {@code SimpleRnn}. */
@@ -28,6 +33,11 @@ public enum LayerKind {
     /** The DL4J class (and how to set it up) that builds this kind. */
     public String dl4j() {
         return dl4j;
+    }
+
+    /** The class the sentiment notebooks build this kind with (FastLSTM for DL4J's LSTM; the checks accept both). */
+    public String course() {
+        return course;
     }
 
     /** Whether this kind reads a sequence step by step. */

@@ -31,7 +31,7 @@ final class ModelChecks {
     static StepResult check(ExerciseSpec spec, MultiLayerNetwork model) {
         String step = "model";
         if (model == null) {
-            return allFail(spec, step, "`model` is null: build the network in the \"Code it!\" cell, call init() and assign it to `model`.");
+            return allFail(spec, step, "`model` is null: build the network (the \"Code it!\" cells above), call init() and assign it to `model`.");
         }
         List<LayerView> got;
         try {
@@ -59,8 +59,8 @@ final class ModelChecks {
         for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
             if (i >= got.size()) {
                 LayerSpec w = want.get(i);
-                return CheckItem.fail(LAYERS, 1, String.format("the network ends after %s; the exercise continues with %s (DL4J: %s).",
-                        got.isEmpty() ? "no layers" : got.get(got.size() - 1).name(), w.describe(), w.kind().dl4j()));
+                return CheckItem.fail(LAYERS, 1, String.format("the network ends after %s; the exercise continues with %s (%s in the notebooks).",
+                        got.isEmpty() ? "no layers" : got.get(got.size() - 1).name(), w.describe(), w.kind().course()));
             }
             LayerView g = got.get(i);
             if (i >= want.size()) {
@@ -70,11 +70,11 @@ final class ModelChecks {
             LayerSpec w = want.get(i);
             if (g.kind() != w.kind()) {
                 if (g.kind().dropout() && w.kind().dropout()) {
-                    return CheckItem.fail(LAYERS, 1, String.format("%s is %s; the exercise asks for %s here (DL4J: %s).",
-                            g.name(), g.kind().withArticle(), w.kind().withArticle(), w.kind().dl4j()));
+                    return CheckItem.fail(LAYERS, 1, String.format("%s is %s; the exercise asks for %s here (%s in the notebooks).",
+                            g.name(), g.kind().withArticle(), w.kind().withArticle(), w.kind().course()));
                 }
-                return CheckItem.fail(LAYERS, 1, String.format("%s is %s; this exercise asks for %s here (%s, DL4J: %s).",
-                        "layer " + g.position(), g.what(), w.kind().withArticle(), w.describe(), w.kind().dl4j()));
+                return CheckItem.fail(LAYERS, 1, String.format("%s is %s; this exercise asks for %s here (%s, %s in the notebooks).",
+                        "layer " + g.position(), g.what(), w.kind().withArticle(), w.describe(), w.kind().course()));
             }
             if (w.kind().recurrent() && g.form() != w.form()) {
                 return CheckItem.fail(LAYERS, 1, formHint(g, w));
@@ -97,7 +97,7 @@ final class ModelChecks {
         }
         if (w.form() == Form.BIDIRECTIONAL) {
             return g.name() + " " + g.form().description() + "; the exercise reads each review both ways: "
-                    + "new BidirectionalLastStep(new " + w.kind().dl4j() + ".Builder()...build()).";
+                    + "new BidirectionalLastStep(new " + w.kind().course() + ".Builder()...build()).";
         }
         return g.name() + " " + g.form().description() + "; the exercise's layer " + w.form().description() + ".";
     }

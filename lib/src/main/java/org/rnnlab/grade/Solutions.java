@@ -43,6 +43,54 @@ final class Solutions {
     /** Every solution region of a packed solution notebook, in order (empty if the notebook is not packed). */
     static List<String> regions(String notebook) {
         List<String> out = new ArrayList<>();
+        for (String source : codeCells(notebook)) {
+            out.addAll(regionsOf(source));
+        }
+        return out;
+    }
+
+    /**
+     * The solution of the step that the check cell starting with {@code checkCall} checks: the regions of the
+     * cells after the previous check cell that {@code delimiter} accepts, joined (null if the notebook is not
+     * packed or has no such cell; empty if the step has nothing to write).
+     */
+    static String before(String notebook, String checkCall, java.util.function.Predicate<String> delimiter) {
+        StringBuilder since = new StringBuilder();
+        for (String source : codeCells(notebook)) {
+            String cell = source.strip();
+            if (cell.startsWith(checkCall)) {
+                return since.toString();
+            }
+            if (delimiter.test(cell)) {
+                since.setLength(0);
+            }
+            for (String region : regionsOf(source)) {
+                since.append(since.length() > 0 ? "\n" : "").append(region);
+            }
+        }
+        return null;
+    }
+
+    private static List<String> regionsOf(String source) {
+        List<String> out = new ArrayList<>();
+        StringBuilder region = null;
+        for (String line : source.split("\n", -1)) {
+            if (line.strip().startsWith("// BEGIN SOLUTION")) {
+                region = new StringBuilder();
+            } else if (line.strip().startsWith("// END SOLUTION")) {
+                if (region != null) {
+                    out.add(region.toString());
+                }
+                region = null;
+            } else if (region != null) {
+                region.append(line).append('\n');
+            }
+        }
+        return out;
+    }
+
+    private static List<String> codeCells(String notebook) {
+        List<String> out = new ArrayList<>();
         try (InputStream in = Solutions.class.getResourceAsStream("/org/rnnlab/solutions/" + notebook + ".ipynb")) {
             if (in == null) {
                 return out;
@@ -59,19 +107,7 @@ final class Solutions {
                 } else {
                     source.append(src.asText());
                 }
-                StringBuilder region = null;
-                for (String line : source.toString().split("\n", -1)) {
-                    if (line.strip().startsWith("// BEGIN SOLUTION")) {
-                        region = new StringBuilder();
-                    } else if (line.strip().startsWith("// END SOLUTION")) {
-                        if (region != null) {
-                            out.add(region.toString());
-                        }
-                        region = null;
-                    } else if (region != null) {
-                        region.append(line).append('\n');
-                    }
-                }
+                out.add(source.toString());
             }
         } catch (IOException e) {
             return out;

@@ -3,12 +3,12 @@ package org.rnnlab.grade;
 import java.util.List;
 
 /**
- * A graded step of an exercise: its name (what {@code Check.<name>} checks), which "Code it!" region
- * of the solution notebook answers it (-1: none, the step grades results), the points it is worth in
+ * A graded step of an exercise: its name (what {@code Check.<name>} checks; its solution is what the
+ * solution notebook writes between the previous graded check and this one), the points it is worth in
  * full mode, the Java call the autograder runs for it (with the notebook's variable names), and the
  * hints a stuck learner can ask for, gentlest first.
  */
-public record Step(String name, int solutionRegion, int maxPoints, String autogradeCall, List<String> hints) {
+public record Step(String name, int maxPoints, String autogradeCall, List<String> hints) {
 
     /** Copies the hints so the record stays unmodifiable. */
     public Step {

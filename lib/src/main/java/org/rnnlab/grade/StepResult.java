@@ -63,8 +63,13 @@ public record StepResult(String exercise, String step, List<CheckItem> items) {
             String mark = i.maxPoints() == 0 ? "·" : i.passed() ? "✓" : "✗";
             b.append(String.format("%s %s — %s%n", mark, i.name(), i.feedback().replace("\n", "\n    ")));
         }
-        if (!passed()) {
-            b.append(String.format("Stuck? Check.hint(\"%s\", \"%s\", 1) gives a hint, Check.solution(\"%s\", \"%s\") the solution.%n",
+        if (!passed() && step.startsWith("part ")) {
+            String part = step.substring("part ".length());
+            b.append(Solutions.graded() ? "" : String.format("Stuck? Check.solution(\"%s\", \"%s\") shows this part's code.%n", exercise, part));
+        } else if (!passed()) {
+            b.append(Solutions.graded()
+                    ? String.format("Stuck? Check.hint(\"%s\", \"%s\", 1) gives a hint.%n", exercise, step)
+                    : String.format("Stuck? Check.hint(\"%s\", \"%s\", 1) gives a hint, Check.solution(\"%s\", \"%s\") the solution.%n",
                     exercise, step, exercise, step));
         }
         return b.toString();

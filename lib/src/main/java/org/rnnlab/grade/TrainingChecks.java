@@ -74,25 +74,38 @@ final class TrainingChecks {
     }
 
     private static CheckItem optimizer(ExerciseSpec spec, List<LayerView> layers) {
-        String want = String.format(Locale.ROOT, "new RmsProp(%s, %s, %s)", spec.learningRate(), spec.rho(), spec.epsilon());
         for (LayerView l : layers) {
             IUpdater u = l.updater();
             if (u == null || l.params() == 0) {
                 continue;
             }
-            if (!(u instanceof RmsProp r)) {
-                return CheckItem.fail("optimizer", 1, String.format("%s is trained with %s; the exercise uses Keras' RMSprop: .updater(%s).",
-                        l.name(), u.getClass().getSimpleName(), want));
-            }
-            if (Math.abs(r.getLearningRate() - spec.learningRate()) > 1e-12) {
-                return CheckItem.fail("optimizer", 1, String.format(Locale.ROOT, "RmsProp's learning rate is %s; the exercise's is %s: .updater(%s).",
-                        r.getLearningRate(), spec.learningRate(), want));
-            }
-            if (Math.abs(r.getRmsDecay() - spec.rho()) > 1e-12 || Math.abs(r.getEpsilon() - spec.epsilon()) > 1e-15) {
-                return CheckItem.fail("optimizer", 1, String.format(Locale.ROOT, "RmsProp has decay %s and ε %s; Keras' RMSprop has ρ = %s and "
-                        + "ε = %s (DL4J's defaults differ): .updater(%s).", r.getRmsDecay(), r.getEpsilon(), spec.rho(), spec.epsilon(), want));
+            CheckItem item = optimizer(spec, u, l.name() + " is trained with");
+            if (!item.passed()) {
+                return item;
             }
         }
+        return optimizerPassed(spec);
+    }
+
+    /** One optimizer against the exercise's RMSprop; {@code who} starts the hint ("layer 3 (LSTM) is trained with"). */
+    static CheckItem optimizer(ExerciseSpec spec, IUpdater u, String who) {
+        String want = String.format(Locale.ROOT, "new RmsProp(%s, %s, %s)", spec.learningRate(), spec.rho(), spec.epsilon());
+        if (!(u instanceof RmsProp r)) {
+            return CheckItem.fail("optimizer", 1, String.format("%s %s; the exercise uses Keras' RMSprop, %s.",
+                    who, u == null ? "nothing" : u.getClass().getSimpleName(), want));
+        }
+        if (Math.abs(r.getLearningRate() - spec.learningRate()) > 1e-12) {
+            return CheckItem.fail("optimizer", 1, String.format(Locale.ROOT, "RmsProp's learning rate is %s; the exercise's is %s: %s.",
+                    r.getLearningRate(), spec.learningRate(), want));
+        }
+        if (Math.abs(r.getRmsDecay() - spec.rho()) > 1e-12 || Math.abs(r.getEpsilon() - spec.epsilon()) > 1e-15) {
+            return CheckItem.fail("optimizer", 1, String.format(Locale.ROOT, "RmsProp has decay %s and ε %s; Keras' RMSprop has ρ = %s and "
+                    + "ε = %s (DL4J's defaults differ): %s.", r.getRmsDecay(), r.getEpsilon(), spec.rho(), spec.epsilon(), want));
+        }
+        return optimizerPassed(spec);
+    }
+
+    private static CheckItem optimizerPassed(ExerciseSpec spec) {
         return CheckItem.pass("optimizer", 1, "RMSprop(learning rate " + spec.learningRate() + ", ρ " + spec.rho() + ", ε " + spec.epsilon() + ")");
     }
 

@@ -258,16 +258,39 @@ class GraderTest {
     }
 
     @Test
-    void everyStepHasASolutionRegionInItsNotebook() {
+    void everyStepWithCodeToWriteHasItsSolutionBeforeItsCheck() {
         for (ExerciseSpec e : Exercises.all()) {
-            List<String> regions = Solutions.regions(e.notebook());
             for (Step s : e.steps()) {
-                if (s.solutionRegion() >= 0) {
-                    assertTrue(s.solutionRegion() < regions.size(), e.id() + " " + s.name() + ": " + regions.size() + " regions");
-                }
+                String code = Solutions.before(e.notebook(), "Check." + s.name() + "(", cell -> cell.matches("(?s)Check\\.(model|training|results|layers)\\(.*"));
+                assertTrue(code != null, e.id() + " " + s.name() + ": no check cell in " + e.notebook());
+                assertEquals(s.name().equals("results"), code.isEmpty(), e.id() + " " + s.name() + ":\n" + code);
             }
         }
-        assertTrue(Solutions.region("6.01-simple-rnn", 1).contains("trainer.epochs(10)"));
+        String training = Solutions.before("6.01-simple-rnn", "Check.training(", cell -> cell.startsWith("Check.model("));
+        assertTrue(training.contains("trainer.epochs(10)") && !training.contains("Builder"), training);
+    }
+
+    @Test
+    void partChecksNameWhatDiffersAndTheSolutionIsThePartsCode() {
+        String out = captured(() -> {
+            Check.part("6.01", "embedding", new EmbeddingSequenceLayer.Builder().nIn(8000).nOut(32).build());
+            Check.part("6.01", "dropouts", new DropoutLayer(0.4), null);
+            Check.part("6.01", "recurrent", rnn(32).build());
+            Check.part("6.01", "output", new OutputLayer.Builder(LossFunction.MSE).nIn(32).nOut(1).activation(Activation.SIGMOID).build());
+            Check.part("6.01", "optimizer", new RmsProp(0.001));
+            Check.part("6.01", "wheels", 1);
+            Check.solution("6.01", "recurrent");
+        });
+        assertTrue(out.contains("✓ Embedding(8000 → 32)"), out);
+        assertTrue(out.contains("this is a Dropout; the exercise asks for a SpatialDropout1D"), out);
+        assertTrue(out.contains("still null"), out);
+        assertTrue(out.contains("passes on its whole sequence") || out.contains("wrap it, new LastTimeStep("), out);
+        assertTrue(out.contains("its loss is"), out);
+        assertTrue(out.contains("Keras' RMSprop has ρ = 0.9"), out);
+        assertTrue(out.contains("there is no part \"wheels\""), out);
+        String solution = out.substring(out.indexOf("Solution of 6.01 · recurrent"));
+        assertTrue(solution.contains("new LastTimeStep(new FastSimpleRnn.Builder()") && !solution.contains("RmsProp"), solution);
+        assertTrue(captured(() -> System.out.println(Check.ready(1, null, 2))).contains("1 of the 3 parts above is still null"));
     }
 
     @Test
