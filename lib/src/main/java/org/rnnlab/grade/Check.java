@@ -61,7 +61,8 @@ public final class Check {
             Step s = step(exercise, step);
             List<String> hints = s.hints();
             int n = Math.max(1, Math.min(level, hints.size()));
-            System.out.printf("Hint %d of %d for %s · %s: %s%n", n, hints.size(), exercise, step, hints.get(n - 1));
+            System.out.println(Wrap.lines(String.format("Hint %d of %d for %s · %s: %s", n, hints.size(), exercise, step,
+                    hints.get(n - 1)), "    "));
             if (n < hints.size()) {
                 System.out.printf("More: Check.hint(\"%s\", \"%s\", %d).%n", exercise, step, n + 1);
             } else if (Solutions.graded()) {

@@ -61,7 +61,7 @@ public record StepResult(String exercise, String step, List<CheckItem> items) {
                 : String.format("Check %s · %s: %d/%d%n", exercise, step, points(), maxPoints()));
         for (CheckItem i : items) {
             String mark = i.maxPoints() == 0 ? "·" : i.passed() ? "✓" : "✗";
-            b.append(String.format("%s %s — %s%n", mark, i.name(), i.feedback().replace("\n", "\n    ")));
+            b.append(Wrap.lines(String.format("%s %s — %s", mark, i.name(), i.feedback().replace("\n", "\n    ")), "    ")).append('\n');
         }
         if (!passed() && step.startsWith("part ")) {
             String part = step.substring("part ".length());

@@ -52,7 +52,7 @@ class TrainerTest {
         String out = log.toString();
         assertTrue(out.contains("Train on 300 samples, validate on 100 samples"), out);
         assertTrue(out.contains("Epoch 8/8"), out);
-        assertTrue(out.contains("10/10 [==============================]"), out);
+        assertTrue(out.contains("10/10 [====================]"), out);
         assertTrue(out.contains("val_accuracy: "), out);
         assertEquals(8, h.toTable().rowCount());
         assertEquals(6, h.toTable().columnCount());
