@@ -39,7 +39,8 @@ GRADED_CHECKS = ("Check.model(", "Check.training(", "Check.results(")
 
 def wrong_submissions():
     """(file name, notebook or raw text, {step: (points, max, hint substring)}, whole-submission error substring)."""
-    rnn = ("new LastTimeStep(new FastSimpleRnn.Builder()", "new LastTimeStep(new LSTM.Builder()")
+    # An LSTM where the exercise has a SimpleRnn (the library's FastLSTM, so that training it stays quick).
+    rnn = ("new LastTimeStep(new FastSimpleRnn.Builder()", "new LastTimeStep(new FastLSTM.Builder()")
     cases = []
     cases.append(("wrong-layer-type.ipynb", edited([rnn]),
                   {"model": (3, 5, "layer 3 is an LSTM; this exercise asks for a SimpleRnn"), "training": (5, 5, "")}, None))
@@ -85,6 +86,7 @@ def wrong_submissions():
 
 
 EPOCH_CAP = "RNNLAB_MAX_EPOCHS"
+WRONG_TIMEOUT = 150   # seconds per wrong submission: two of them loop until it runs out
 QUICK_FLOOR = 75.0   # the README's promise: quick mode learns
 NEW_REVIEWS = {"An excellent movie!": "positive",
                "Don't watch this movie - poor acting, poor script, bad direction.": "negative"}
@@ -145,7 +147,7 @@ def main():
     # the own-labels case checks only where the grader's figure comes from): two epochs keep the test short.
     os.environ[EPOCH_CAP] = "2"
     try:
-        results += grader.grade_all([str(wrong)], args.plan, str(out / "wrong-graded"), 90, "3g", 2)
+        results += grader.grade_all([str(wrong)], args.plan, str(out / "wrong-graded"), WRONG_TIMEOUT, "3g", 2)
     finally:
         del os.environ[EPOCH_CAP]
     by_name = {r["submission"]: r for r in results}
