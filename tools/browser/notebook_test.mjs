@@ -245,7 +245,9 @@ async function exercise607(context, url, label, shot) {
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-notebooks-"));
-  fs.cpSync(path.join(ROOT, "notebooks", "exercises"), path.join(root, "exercises"), { recursive: true });
+  for (const folder of ["exercises", "figures"]) {   // the notebooks and the figures they show, as in notebooks/
+    fs.cpSync(path.join(ROOT, "notebooks", folder), path.join(root, folder), { recursive: true });
+  }
   const { proc, base, token } = await startJupyter(root);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
