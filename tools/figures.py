@@ -110,17 +110,21 @@ def rnn_unrolled():
     return s
 
 
+def state_line(s, y, times_x, plus_x, before, after):
+    """A cell's state running left to right at height y: scaled at a × (times_x), added to at a + (plus_x)."""
+    s.arrow([(20, y), (times_x - 20, y)])
+    s.text(30, y - 17, before, italic=True, anchor="start")
+    s.circle(times_x, y, 18, "×")
+    s.arrow([(times_x + 18, y), (plus_x - 20, y)])
+    s.circle(plus_x, y, 18, "+")
+    s.arrow([(plus_x + 18, y), (740, y)])
+    s.text(735, y - 17, after, italic=True, anchor="end")
+
+
 def lstm_cell():
     s = Svg(760, 400, "The LSTM cell: forget, input and output gates around a cell state")
     s.box(60, 60, 620, 270, "", fill=GREY, edge=GREY_EDGE, rx=14)
-    # cell state line on top
-    s.arrow([(20, 95), (200, 95)])
-    s.text(30, 78, "cₜ₋₁", italic=True, anchor="start")
-    s.circle(220, 95, 18, "×")
-    s.arrow([(238, 95), (380, 95)])
-    s.circle(400, 95, 18, "+")
-    s.arrow([(418, 95), (740, 95)])
-    s.text(735, 78, "cₜ", italic=True, anchor="end")
+    state_line(s, 95, 220, 400, "cₜ₋₁", "cₜ")   # the cell state along the top
     # gates from [h, x]
     gates = [(170, "f", "σ", "forget"), (290, "i", "σ", "input"), (370, "g", "tanh", "candidate"), (500, "o", "σ", "output")]
     for x, name, act, what in gates:
@@ -154,13 +158,7 @@ def lstm_cell():
 def gru_cell():
     s = Svg(760, 390, "The GRU cell: reset and update gates, no separate cell state")
     s.box(60, 60, 620, 260, "", fill=GREY, edge=GREY_EDGE, rx=14)
-    s.arrow([(20, 100), (250, 100)])
-    s.text(30, 82, "hₜ₋₁", italic=True, anchor="start")
-    s.circle(270, 100, 18, "×")
-    s.arrow([(288, 100), (520, 100)])
-    s.circle(540, 100, 18, "+")
-    s.arrow([(558, 100), (740, 100)])
-    s.text(735, 82, "hₜ", italic=True, anchor="end")
+    state_line(s, 100, 270, 540, "hₜ₋₁", "hₜ")   # the state along the top
     s.box(120, 230, 90, 40, "r: σ", fill=ORANGE, edge=ORANGE_EDGE, size=14)
     s.text(165, 316, "reset", size=12, colour=GREY_EDGE)
     s.box(300, 230, 90, 40, "z: σ", fill=ORANGE, edge=ORANGE_EDGE, size=14)
