@@ -34,21 +34,6 @@ final class Solutions {
                 + "solutions after the deadline.";
     }
 
-    /** The code of solution region {@code region} (0 = first) of {@code notebook}, or null if the notebook or region is missing. */
-    static String region(String notebook, int region) {
-        List<String> regions = regions(notebook);
-        return region >= 0 && region < regions.size() ? regions.get(region) : null;
-    }
-
-    /** Every solution region of a packed solution notebook, in order (empty if the notebook is not packed). */
-    static List<String> regions(String notebook) {
-        List<String> out = new ArrayList<>();
-        for (String source : codeCells(notebook)) {
-            out.addAll(regionsOf(source));
-        }
-        return out;
-    }
-
     /**
      * The solution of the step that the check cell starting with {@code checkCall} checks: the regions of the
      * cells after the previous check cell that {@code delimiter} accepts, joined (null if the notebook is not
