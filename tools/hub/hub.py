@@ -174,8 +174,10 @@ def port_free(port):
             return False
 
 
-def hub_command(port):
+def hub_command(port, db=None):
     env = dict(ENV, RNNLAB_HUB_PORT=str(port))
+    if db:
+        env["RNNLAB_HUB_DB"] = str(db)
     return [ENV["RNNLAB_HUB_HOME"], "-f", str(HERE / "jupyterhub_config.py")], env
 
 
@@ -189,7 +191,9 @@ class Hub:
         self.proc = None
 
     async def __aenter__(self):
-        argv, env = hub_command(self.port)
+        # A database of its own, removed afterwards: the load run and the test leave no users behind.
+        self.db = STATE / f"run-{os.getpid()}.sqlite"
+        argv, env = hub_command(self.port, self.db)
         self.proc = subprocess.Popen(argv, env=env, cwd=STATE, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
                                      start_new_session=True)
         deadline = time.time() + 90
@@ -220,6 +224,7 @@ class Hub:
             self.proc.wait(60)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, 9)
+        self.db.unlink(missing_ok=True)
 
 
 async def fetch(url, method="GET", body=None, token=None, raise_error=True, headers=None, **kw):
@@ -552,12 +557,15 @@ async def selftest(args):
             r = await fetch(hub.url + "/hub/login", raise_error=False)
             xsrf = next((c.split("=", 1)[1].split(";")[0] for c in r.headers.get_list("Set-Cookie")
                          if c.startswith("_xsrf=")), "")
-            for who, pw, want in ((a, "wrong-" + pa, False), (a, pb, False), ("nobody-here", pa, False), (a, pa, True)):
+            for who, pw, want, label in ((a, "wrong-" + pa, False, "a wrong password"),
+                                         (a, pb, False, "another learner's password"),
+                                         ("nobody-here", pa, False, "a password but no account"),
+                                         (a, pa, True, "the right password")):
                 form = urllib.parse.urlencode({"username": who, "password": pw, "_xsrf": xsrf})
                 r = await fetch(hub.url + "/hub/login", "POST", form, raise_error=False,
                                 headers={"Cookie": f"_xsrf={xsrf}", "Content-Type": "application/x-www-form-urlencoded"})
                 logged_in = r.code == 302 and "jupyterhub-hub-login" in " ".join(r.headers.get_list("Set-Cookie"))
-                check(logged_in == want, f"login page, {who} with {'the right' if want else 'a wrong'} password: "
+                check(logged_in == want, f"login page, {who} with {label}: "
                                          f"{'logged in' if logged_in else 'refused'} (HTTP {r.code})")
             r = await fetch(f"{hub.url}/hub/api/users/{a}/tokens", "POST",
                             {"auth": {"username": a, "password": pb}}, raise_error=False)

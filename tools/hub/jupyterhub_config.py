@@ -24,8 +24,7 @@ c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{port + 2}"
 c.ConfigurableHTTPProxy.command = [env["RNNLAB_HUB_PROXY"]]
 c.ConfigurableHTTPProxy.auth_token = env["RNNLAB_HUB_PROXY_TOKEN"]
 c.JupyterHub.cookie_secret_file = os.path.join(state, "cookie_secret")
-c.JupyterHub.db_url = "sqlite:///" + os.path.join(state, "jupyterhub.sqlite")
-c.JupyterHub.pid_file = os.path.join(state, "jupyterhub.pid")
+c.JupyterHub.db_url = "sqlite:///" + env.get("RNNLAB_HUB_DB", os.path.join(state, "jupyterhub.sqlite"))
 c.JupyterHub.log_level = env.get("RNNLAB_HUB_LOG_LEVEL", "WARN")
 c.JupyterHub.active_server_limit = int(env.get("RNNLAB_HUB_MAX_SERVERS", "0"))   # 0: no limit
 
