@@ -8,6 +8,7 @@ recurrent network, the LSTM and GRU cells (Keras' equations, as the notebooks wr
 bidirectional layer, a stacked pair, and the sliding window of the forecasting notebook. Plain SVG 1.1
 with system fonts: it renders in JupyterLab, Notebook 7 and on the repository host's notebook viewer.
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -35,8 +36,10 @@ class Svg:
         self.items = []
 
     def box(self, x, y, w, h, label, fill=BLUE, edge=BLUE_EDGE, size=15, rx=8, italic=False):
-        self.items.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{rx}" fill="{fill}" '
-                          f'stroke="{edge}" stroke-width="1.6"/>')
+        self.items.append(
+            f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{rx}" fill="{fill}" '
+            f'stroke="{edge}" stroke-width="1.6"/>'
+        )
         if label:
             self.text(x + w / 2, y + h / 2, label, size=size, italic=italic)
 
@@ -46,9 +49,11 @@ class Svg:
 
     def text(self, x, y, label, size=14, anchor="middle", italic=False, colour=INK, weight="normal"):
         style = ' font-style="italic"' if italic else ""
-        self.items.append(f'<text x="{x}" y="{y}" font-size="{size}" text-anchor="{anchor}" '
-                          f'dominant-baseline="central" fill="{colour}" font-weight="{weight}" xml:space="preserve"{style}>'
-                          f'{escape(label)}</text>')
+        self.items.append(
+            f'<text x="{x}" y="{y}" font-size="{size}" text-anchor="{anchor}" '
+            f'dominant-baseline="central" fill="{colour}" font-weight="{weight}" xml:space="preserve"{style}>'
+            f"{escape(label)}</text>"
+        )
 
     def arrow(self, points, colour=INK, dashed=False, head=True):
         """A polyline through `points` [(x, y), ...], with an arrow head at the end."""
@@ -58,18 +63,20 @@ class Svg:
         self.items.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.6"{dash}{marker}/>')
 
     def render(self):
-        return "\n".join([
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
-            f'viewBox="0 0 {self.width} {self.height}" font-family="Helvetica, Arial, sans-serif">',
-            f"<title>{escape(self.title)}</title>",
-            '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-            f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker></defs>',
-            f'<rect width="{self.width}" height="{self.height}" fill="#ffffff"/>',
-            *self.items,
-            "</svg>",
-            "",
-        ])
+        return "\n".join(
+            [
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
+                f'viewBox="0 0 {self.width} {self.height}" font-family="Helvetica, Arial, sans-serif">',
+                f"<title>{escape(self.title)}</title>",
+                '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+                f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker></defs>',
+                f'<rect width="{self.width}" height="{self.height}" fill="#ffffff"/>',
+                *self.items,
+                "</svg>",
+                "",
+            ]
+        )
 
 
 def escape(s):
@@ -105,8 +112,7 @@ def rnn_unrolled():
     s.arrow([(last + 45, 130), (last + 45, 80)])
     s.box(last - 5, 40, 100, 38, "Dense, σ", fill=GREEN, edge=GREEN_EDGE, size=14)
     s.text(last + 52, 105, "h4", size=12, italic=True, anchor="start")
-    s.text(500, 318, "hₜ = tanh(W xₜ + U hₜ₋₁ + b); the exercises keep only the last state (LastTimeStep)",
-           size=13)
+    s.text(500, 318, "hₜ = tanh(W xₜ + U hₜ₋₁ + b); the exercises keep only the last state (LastTimeStep)", size=13)
     return s
 
 
@@ -124,9 +130,14 @@ def state_line(s, y, times_x, plus_x, before, after):
 def lstm_cell():
     s = Svg(760, 400, "The LSTM cell: forget, input and output gates around a cell state")
     s.box(60, 60, 620, 270, "", fill=GREY, edge=GREY_EDGE, rx=14)
-    state_line(s, 95, 220, 400, "cₜ₋₁", "cₜ")   # the cell state along the top
+    state_line(s, 95, 220, 400, "cₜ₋₁", "cₜ")  # the cell state along the top
     # gates from [h, x]
-    gates = [(170, "f", "σ", "forget"), (290, "i", "σ", "input"), (370, "g", "tanh", "candidate"), (500, "o", "σ", "output")]
+    gates = [
+        (170, "f", "σ", "forget"),
+        (290, "i", "σ", "input"),
+        (370, "g", "tanh", "candidate"),
+        (500, "o", "σ", "output"),
+    ]
     for x, name, act, what in gates:
         fill, edge = (ORANGE, ORANGE_EDGE) if act == "σ" else (PURPLE, PURPLE_EDGE)
         s.box(x, 230, 80, 40, f"{name}: {act}", fill=fill, edge=edge, size=14)
@@ -158,7 +169,7 @@ def lstm_cell():
 def gru_cell():
     s = Svg(760, 390, "The GRU cell: reset and update gates, no separate cell state")
     s.box(60, 60, 620, 260, "", fill=GREY, edge=GREY_EDGE, rx=14)
-    state_line(s, 100, 270, 540, "hₜ₋₁", "hₜ")   # the state along the top
+    state_line(s, 100, 270, 540, "hₜ₋₁", "hₜ")  # the state along the top
     s.box(120, 230, 90, 40, "r: σ", fill=ORANGE, edge=ORANGE_EDGE, size=14)
     s.text(165, 316, "reset", size=12, colour=GREY_EDGE)
     s.box(300, 230, 90, 40, "z: σ", fill=ORANGE, edge=ORANGE_EDGE, size=14)
@@ -181,9 +192,16 @@ def gru_cell():
     # r gates the old state inside the candidate
     s.arrow([(210, 250), (240, 250), (240, 200), (470, 200), (470, 228)])
     s.text(350, 212, "r ⊙ (U hₜ₋₁)", size=12, italic=True)
-    s.text(380, 30, "hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃      h̃ = tanh(W xₜ + r ⊙ (U hₜ₋₁) + b)   (Keras, reset_after)", size=13)
-    s.text(380, 360, "With reset_after=False (the exercises' GRU) the reset gate acts before the product: U (r ⊙ hₜ₋₁).",
-           size=12, colour=GREY_EDGE)
+    s.text(
+        380, 30, "hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃      h̃ = tanh(W xₜ + r ⊙ (U hₜ₋₁) + b)   (Keras, reset_after)", size=13
+    )
+    s.text(
+        380,
+        360,
+        "With reset_after=False (the exercises' GRU) the reset gate acts before the product: U (r ⊙ hₜ₋₁).",
+        size=12,
+        colour=GREY_EDGE,
+    )
     return s
 
 
@@ -245,14 +263,21 @@ def sliding_window():
                 fill, edge = GREEN, GREEN_EDGE
             else:
                 fill, edge = GREY, GREY_EDGE
-            s.items.append(f'<rect x="{x0 + i * w}" y="{base - h}" width="{w - 8}" height="{h}" fill="{fill}" '
-                           f'stroke="{edge}" stroke-width="1.2"/>')
+            s.items.append(
+                f'<rect x="{x0 + i * w}" y="{base - h}" width="{w - 8}" height="{h}" fill="{fill}" '
+                f'stroke="{edge}" stroke-width="1.2"/>'
+            )
             s.text(x0 + i * w + (w - 8) / 2, base + 14, f"t{i + 1}", size=11)
         s.text(x0 + start * w + 1.5 * w - 4, 40, "input: k = 3 months", size=12, colour=ORANGE_EDGE)
         s.text(x0 + (start + 3) * w + (w - 8) / 2, 62, "target", size=12, colour=GREEN_EDGE)
         s.text(x0 + 4 * w, 240, f"window {panel + 1}: t{start + 1}–t{start + 3} → t{start + 4}", size=13)
-    s.text(380, 268, "the window moves one month at a time; the first 67 % of the months train, the rest test",
-           size=12, colour=GREY_EDGE)
+    s.text(
+        380,
+        268,
+        "the window moves one month at a time; the first 67 % of the months train, the rest test",
+        size=12,
+        colour=GREY_EDGE,
+    )
     return s
 
 

@@ -12,6 +12,7 @@ RNNLAB_GRADED=1, and what the graders (./lab grade, ./lab nbgrader) always run s
 
   graded_build_test.py --graded DIR --practice DIR     (the two kernelspec folders, each with kernels/rnnlab)
 """
+
 import argparse
 import json
 import os
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebooks import BEGIN, END  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-MIN_LINE = 40   # shorter solution lines (".build())", "model.init();") are everyday DL4J, not a solution
+MIN_LINE = 40  # shorter solution lines (".build())", "model.init();") are everyday DL4J, not a solution
 
 
 def solution_texts():
@@ -134,15 +135,17 @@ def main():
     solution, hint, reference = run_cells(args.practice)
     if not re.search(r"Solution of 6\.01 · model.*new LastTimeStep\(new FastSimpleRnn\.Builder\(\)", solution, re.S):
         problems.append(f"practice Check.solution printed: {solution!r}")
-    if "Check.solution(\"6.01\", \"model\")" not in hint:
+    if 'Check.solution("6.01", "model")' not in hint:
         problems.append(f"practice Check.hint (last level) printed: {hint!r}")
     if not reference.startswith("BUILT"):
         problems.append(f"practice ReferenceModels.build: {reference!r}")
 
     for p in problems:
         print("FAIL", p)
-    print(f"graded build: {len(regions)} solution regions, {len(lines)} solution lines looked for; "
-          f"{len(problems)} problem(s)")
+    print(
+        f"graded build: {len(regions)} solution regions, {len(lines)} solution lines looked for; "
+        f"{len(problems)} problem(s)"
+    )
     sys.exit(1 if problems else 0)
 
 

@@ -14,6 +14,7 @@ its steps, their points and the Java call that grades each. What a submission co
 its grade: outputs are discarded, the notebook is run again, and the checks are calls the grader adds
 after the last cell, each printing its result behind a random nonce the submission cannot know.
 """
+
 import argparse
 import atexit
 import concurrent.futures
@@ -64,13 +65,17 @@ def limited_kernelspec(memory):
     """A copy of the lab's kernelspec whose JVM gets at most `memory` in all: half as heap, the rest
     for ND4J's native arrays (JavaCPP stops allocating beyond its limits). Returns its JUPYTER_PATH."""
     from jupyter_client.kernelspec import KernelSpecManager
+
     spec_dir = Path(KernelSpecManager().find_kernel_specs()[KERNEL])
     spec = json.loads((spec_dir / "kernel.json").read_text())
     total = parse_bytes(memory)
     heap = total // 2
     argv = [a for a in spec["argv"] if not a.startswith("-Xmx")]
-    argv[1:1] = [f"-Xmx{heap >> 20}m", f"-Dorg.bytedeco.javacpp.maxbytes={total - heap}",
-                 f"-Dorg.bytedeco.javacpp.maxphysicalbytes={total}"]
+    argv[1:1] = [
+        f"-Xmx{heap >> 20}m",
+        f"-Dorg.bytedeco.javacpp.maxbytes={total - heap}",
+        f"-Dorg.bytedeco.javacpp.maxphysicalbytes={total}",
+    ]
     spec["argv"] = argv
     root = Path(tempfile.mkdtemp(prefix="rnnlab-grade-"))
     atexit.register(shutil.rmtree, root, True)
@@ -82,8 +87,8 @@ def limited_kernelspec(memory):
 def limited_client(nb, learner_cells, **options):
     """An nbclient NotebookClient that keeps at most OUTPUT_LIMIT bytes of output from the submission's own
     cells (the first `learner_cells`), then one note saying so; the grader's cells after them keep theirs."""
-    from nbclient import NotebookClient
     import nbformat
+    from nbclient import NotebookClient
 
     class LimitedClient(NotebookClient):
         kept, cut = 0, False
@@ -93,11 +98,17 @@ def limited_client(nb, learner_cells, **options):
                 return super().output(outs, msg, display_id, cell_index)
             if self.cut:
                 return None
-            self.kept += len(json.dumps(msg.get("content", {}))) + 64   # and what an output costs in the notebook
+            self.kept += len(json.dumps(msg.get("content", {}))) + 64  # and what an output costs in the notebook
             if self.kept > OUTPUT_LIMIT:
                 self.cut = True
-                note = nbformat.v4.new_output("stream", name="stdout", text=(
-                    f"\n{OUTPUT_CUT}: the submission printed more than {OUTPUT_LIMIT >> 20} MB; the rest was dropped\n"))
+                note = nbformat.v4.new_output(
+                    "stream",
+                    name="stdout",
+                    text=(
+                        f"\n{OUTPUT_CUT}: the submission printed more than {OUTPUT_LIMIT >> 20} MB; "
+                        "the rest was dropped\n"
+                    ),
+                )
                 outs.append(note)
                 return note
             return super().output(outs, msg, display_id, cell_index)
@@ -113,7 +124,9 @@ def learner_problems(nb, upto):
             if out.output_type == "stream" and OUTPUT_CUT in out.text:
                 notes.append(f"cell {i}: printed more than {OUTPUT_LIMIT >> 20} MB of output; the rest was not kept")
             if out.output_type == "error":
-                notes.append(f"cell {i}: {out.ename}: {out.evalue.strip().splitlines()[0] if out.evalue.strip() else ''}")
+                notes.append(
+                    f"cell {i}: {out.ename}: {out.evalue.strip().splitlines()[0] if out.evalue.strip() else ''}"
+                )
             elif out.output_type == "stream" and out.name == "stderr" and out.text.strip():
                 notes.append(f"cell {i}: stderr: {out.text.strip().splitlines()[0]}")
     return notes
@@ -126,17 +139,24 @@ def grade_of_cell(cell, nonce, step, max_points):
         if out.output_type == "stream":
             for line in out.text.splitlines():
                 if line.startswith(prefix):
-                    r = json.loads(line[len(prefix):])
-                    return {"step": step, "points": r["points"], "maxPoints": max_points if r["maxPoints"] else 0,
-                            "feedback": r["feedback"]}
+                    r = json.loads(line[len(prefix) :])
+                    return {
+                        "step": step,
+                        "points": r["points"],
+                        "maxPoints": max_points if r["maxPoints"] else 0,
+                        "feedback": r["feedback"],
+                    }
     reason = "the check printed no result"
     for out in cell.get("outputs", []):
         if out.output_type == "error":
             text = ANSI.sub("", "\n".join([out.ename, out.evalue] + list(out.get("traceback", []))))
             missing = list(dict.fromkeys(re.findall(r"symbol:\s+variable (\w+)", text)))
-            first = next((l.strip() for l in text.splitlines()[1:] if l.strip()), "")
-            reason = (f"the notebook has no variable {', '.join(f'`{m}`' for m in missing)} (renamed or deleted?)" if missing
-                      else f"the check failed: {out.ename}: {first[:300]}")
+            first = next((line.strip() for line in text.splitlines()[1:] if line.strip()), "")
+            reason = (
+                f"the notebook has no variable {', '.join(f'`{m}`' for m in missing)} (renamed or deleted?)"
+                if missing
+                else f"the check failed: {out.ename}: {first[:300]}"
+            )
     return {"step": step, "points": 0, "maxPoints": max_points, "feedback": reason}
 
 
@@ -163,8 +183,15 @@ def run_submission(nb, exercise, plan, folder, timeout, log):
             client.timeout = max(1, int(deadline - time.monotonic()))
             client.execute_cell(cell, i)
 
-    client = limited_client(nb, learner_cells, timeout=timeout, startup_timeout=60, kernel_name=KERNEL,
-                            allow_errors=True, resources={"metadata": {"path": str(folder)}})
+    client = limited_client(
+        nb,
+        learner_cells,
+        timeout=timeout,
+        startup_timeout=60,
+        kernel_name=KERNEL,
+        allow_errors=True,
+        resources={"metadata": {"path": str(folder)}},
+    )
     try:
         client.reset_execution_trackers()
         with client.setup_kernel(stdout=log, stderr=log):
@@ -177,22 +204,34 @@ def run_submission(nb, exercise, plan, folder, timeout, log):
                 client.timeout = max(1, int(deadline - time.monotonic()))
                 client.execute_cell(nb.cells[i], i)
     except CellTimeoutError:
-        return [], (f"cell {current['cell']} was still running when the time limit ({timeout} s) ran out: "
-                    "an endless loop, or a model far bigger than the exercise's?"), learner_cells
+        return (
+            [],
+            (
+                f"cell {current['cell']} was still running when the time limit ({timeout} s) ran out: "
+                "an endless loop, or a model far bigger than the exercise's?"
+            ),
+            learner_cells,
+        )
     except DeadKernelError:
-        return [], (f"the kernel died while running cell {current['cell']} "
-                    "(System.exit, or out of memory?)"), learner_cells
+        return (
+            [],
+            (f"the kernel died while running cell {current['cell']} (System.exit, or out of memory?)"),
+            learner_cells,
+        )
     except (RuntimeError, TimeoutError) as e:
         return [], f"the notebook could not be run: {type(e).__name__}: {e}", learner_cells
     finally:
         atexit.unregister(client._cleanup_kernel)
-    results = [grade_of_cell(nb.cells[learner_cells + k], nonce, s["step"], s["maxPoints"]) for k, s in enumerate(steps)]
+    results = [
+        grade_of_cell(nb.cells[learner_cells + k], nonce, s["step"], s["maxPoints"]) for k, s in enumerate(steps)
+    ]
     return results, None, learner_cells
 
 
 def grade_one(path, plan, out, timeout, name):
     """Grades one submission and writes out/results/<name>.json; never raises for a bad submission."""
     import nbformat
+
     result = {"submission": name, "exercise": None, "steps": [], "error": None, "notes": [], "seconds": 0.0}
     start = time.monotonic()
     executed = out / "executed" / name
@@ -210,19 +249,23 @@ def grade_one(path, plan, out, timeout, name):
         ex = exercise_of(nb, path)
         result["exercise"] = ex
         if ex not in plan:
-            result["error"] = (f"cannot tell which exercise this is ({ex or 'no exercise number in its metadata or name'}); "
-                               f"graded exercises: {', '.join(plan)}")
+            result["error"] = (
+                f"cannot tell which exercise this is ({ex or 'no exercise number in its metadata or name'}); "
+                f"graded exercises: {', '.join(plan)}"
+            )
         else:
             with open(executed.with_suffix(".kernel.log"), "w") as log:
                 steps, error, learner_cells = run_submission(nb, ex, plan, Path(path).resolve().parent, timeout, log)
             result["steps"], result["error"] = steps, error
             result["notes"] = learner_problems(nb, learner_cells)
-            notebooks.coalesce_streams(nb)   # one output per run of printed lines, as the live notebook shows it
+            notebooks.coalesce_streams(nb)  # one output per run of printed lines, as the live notebook shows it
             nbformat.write(nb, executed)
     if result["error"] and result["exercise"] in plan:
         # A submission that could not be graded gets 0 for every step it had to answer.
-        result["steps"] = [{"step": s["step"], "points": 0, "maxPoints": s["maxPoints"], "feedback": result["error"]}
-                           for s in plan[result["exercise"]]["steps"]]
+        result["steps"] = [
+            {"step": s["step"], "points": 0, "maxPoints": s["maxPoints"], "feedback": result["error"]}
+            for s in plan[result["exercise"]]["steps"]
+        ]
     result["seconds"] = round(time.monotonic() - start, 1)
     (out / "results").mkdir(parents=True, exist_ok=True)
     (out / "results" / f"{name.replace('/', '__')}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
@@ -257,14 +300,28 @@ def grade_all(paths, plan_file, out, timeout, memory, jobs):
             todo[k] = (f"{name} ({seen[name]})", path)
     if not todo:
         sys.exit("grade: no .ipynb files found in " + " ".join(paths))
-    print(f"Grading {len(todo)} submission(s), {jobs} at a time, at most {timeout} s and {memory} each; results in {out}",
-          flush=True)
+    print(
+        f"Grading {len(todo)} submission(s), {jobs} at a time, at most {timeout} s and {memory} each; results in {out}",
+        flush=True,
+    )
     env = dict(os.environ, JUPYTER_PATH=limited_kernelspec(memory) + os.pathsep + os.environ.get("JUPYTER_PATH", ""))
 
     def work(item):
         name, path = item
-        cmd = [sys.executable, __file__, "one", "--plan", plan_file, "--out", str(out), "--timeout", str(timeout),
-               "--name", name, str(path)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "one",
+            "--plan",
+            plan_file,
+            "--out",
+            str(out),
+            "--timeout",
+            str(timeout),
+            "--name",
+            name,
+            str(path),
+        ]
         try:
             subprocess.run(cmd, env=env, timeout=timeout + 120, check=False, stdout=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
@@ -274,17 +331,28 @@ def grade_all(paths, plan_file, out, timeout, memory, jobs):
             return json.loads(f.read_text())
         ex = exercise_of({}, path)
         error = "the grader could not finish this submission (it was stopped after the time limit)"
-        return {"submission": name, "exercise": ex, "error": error, "notes": [], "seconds": timeout,
-                "steps": [{"step": s["step"], "points": 0, "maxPoints": s["maxPoints"], "feedback": error}
-                          for s in plan.get(ex, {}).get("steps", [])]}
+        return {
+            "submission": name,
+            "exercise": ex,
+            "error": error,
+            "notes": [],
+            "seconds": timeout,
+            "steps": [
+                {"step": s["step"], "points": 0, "maxPoints": s["maxPoints"], "feedback": error}
+                for s in plan.get(ex, {}).get("steps", [])
+            ],
+        }
 
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for r in pool.map(work, todo):
             points = sum(s["points"] for s in r["steps"])
             top = sum(s["maxPoints"] for s in r["steps"])
-            print(f"{points:3d}/{top:<3d} {r['submission']:<56} {r['seconds']:7.1f} s"
-                  + (f"  {r['error']}" if r["error"] else ""), flush=True)
+            print(
+                f"{points:3d}/{top:<3d} {r['submission']:<56} {r['seconds']:7.1f} s"
+                + (f"  {r['error']}" if r["error"] else ""),
+                flush=True,
+            )
             results.append(r)
     write_gradebook(results, out / "gradebook.csv")
     write_summary(results, out / "summary.html")
@@ -298,7 +366,9 @@ def write_gradebook(results, path):
         w.writerow(["submission", "exercise", "step", "points", "max_points", "feedback"])
         for r in results:
             for s in r["steps"]:
-                w.writerow([r["submission"], r["exercise"] or "", s["step"], s["points"], s["maxPoints"], s["feedback"]])
+                w.writerow(
+                    [r["submission"], r["exercise"] or "", s["step"], s["points"], s["maxPoints"], s["feedback"]]
+                )
             if r["error"] and not r["steps"]:
                 w.writerow([r["submission"], r["exercise"] or "", "notebook", 0, 0, r["error"]])
             if r["notes"]:
@@ -310,19 +380,28 @@ def write_summary(results, path):
     for r in results:
         points = sum(s["points"] for s in r["steps"])
         top = sum(s["maxPoints"] for s in r["steps"])
-        detail = "".join(f"<li><b>{html.escape(s['step'])}</b> {s['points']}/{s['maxPoints']}: "
-                         f"{html.escape(s['feedback']).replace(chr(10), '<br>')}</li>" for s in r["steps"])
+        detail = "".join(
+            f"<li><b>{html.escape(s['step'])}</b> {s['points']}/{s['maxPoints']}: "
+            f"{html.escape(s['feedback']).replace(chr(10), '<br>')}</li>"
+            for s in r["steps"]
+        )
         if r["error"]:
             detail = f"<li><b>not graded</b>: {html.escape(r['error'])}</li>" + detail
         if r["notes"]:
             detail += "".join(f"<li>run: {html.escape(n)}</li>" for n in r["notes"])
-        rows.append(f"<tr><td>{html.escape(r['submission'])}</td><td>{html.escape(r['exercise'] or '?')}</td>"
-                    f"<td style='text-align:right'>{points}/{top}</td><td><ul>{detail}</ul></td></tr>")
-    path.write_text("<!doctype html><meta charset='utf-8'><title>Gradebook</title>"
-                    "<style>body{font-family:sans-serif}td{vertical-align:top;border-top:1px solid #ccc;padding:4px}</style>"
-                    f"<h1>Gradebook</h1><p>{len(results)} submissions, graded {time.strftime('%Y-%m-%d %H:%M')}.</p>"
-                    "<table><tr><th>submission</th><th>exercise</th><th>points</th><th>feedback</th></tr>"
-                    + "".join(rows) + "</table>", encoding="utf-8")
+        rows.append(
+            f"<tr><td>{html.escape(r['submission'])}</td><td>{html.escape(r['exercise'] or '?')}</td>"
+            f"<td style='text-align:right'>{points}/{top}</td><td><ul>{detail}</ul></td></tr>"
+        )
+    path.write_text(
+        "<!doctype html><meta charset='utf-8'><title>Gradebook</title>"
+        "<style>body{font-family:sans-serif}td{vertical-align:top;border-top:1px solid #ccc;padding:4px}</style>"
+        f"<h1>Gradebook</h1><p>{len(results)} submissions, graded {time.strftime('%Y-%m-%d %H:%M')}.</p>"
+        "<table><tr><th>submission</th><th>exercise</th><th>points</th><th>feedback</th></tr>"
+        + "".join(rows)
+        + "</table>",
+        encoding="utf-8",
+    )
 
 
 def main():

@@ -6,6 +6,7 @@ TEXTS_JSON holds {"train": [...], "test": [...]}. For each configuration the scr
 Tokenizer on the training texts, converts train and test texts, pads them, and prints one line per
 result: `<key> <sha256>`. The Java test computes the same keys and compares.
 """
+
 import hashlib
 import json
 import sys
@@ -24,7 +25,7 @@ def digest_rows(rows):
 def digest_index(word_index):
     h = hashlib.sha256()
     for word, i in sorted(word_index.items(), key=lambda kv: kv[1]):
-        h.update(f"{word}\t{i}\n".encode("utf-8"))
+        h.update(f"{word}\t{i}\n".encode())
     return h.hexdigest()
 
 

@@ -14,6 +14,7 @@ With --busy another process keeps one core busy throughout, as a learner's machi
 else running would. After the opens, it asks each kernel once for a completion and an inspection.
 Prints one line per open and a summary per kernel; --out writes everything as JSON.
 """
+
 import argparse
 import asyncio
 import json
@@ -32,11 +33,13 @@ from pathlib import Path
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
-INFO_LIMIT = 60      # seconds to wait for kernel_info_reply after the websocket is open
-CELL_LIMIT = 120     # seconds to wait for the first cell's reply
-FIRST_CELL = ("import org.rnnlab.grade.ReferenceModels;\nimport org.rnnlab.plot.Plots;\nimport org.rnnlab.text.*;\n"
-              "var net = ReferenceModels.build(\"6.01\", 1);\n"
-              "net.numParams()")
+INFO_LIMIT = 60  # seconds to wait for kernel_info_reply after the websocket is open
+CELL_LIMIT = 120  # seconds to wait for the first cell's reply
+FIRST_CELL = (
+    "import org.rnnlab.grade.ReferenceModels;\nimport org.rnnlab.plot.Plots;\nimport org.rnnlab.text.*;\n"
+    'var net = ReferenceModels.build("6.01", 1);\n'
+    "net.numParams()"
+)
 
 
 def free_port():
@@ -46,9 +49,20 @@ def free_port():
 
 
 def message(msg_type, content, session):
-    return {"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "probe",
-                       "session": session, "date": "", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"}
+    return {
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "username": "probe",
+            "session": session,
+            "date": "",
+            "version": "5.3",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "channel": "shell",
+    }
 
 
 class Server:
@@ -59,15 +73,31 @@ class Server:
         self.root = tempfile.mkdtemp(prefix="kernel-startup-")
         self.log = open(Path(self.root) / "server.log", "w")
         self.proc = subprocess.Popen(
-            [python, "-m", "jupyter_server", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}", "--allow-root"],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                python,
+                "-m",
+                "jupyter_server",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.root}",
+                "--allow-root",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         self.base = f"http://127.0.0.1:{self.port}"
 
     async def request(self, method, path, body=None):
-        req = HTTPRequest(self.base + path, method=method, headers={"Authorization": f"token {self.token}"},
-                          body=None if body is None else json.dumps(body), allow_nonstandard_methods=True,
-                          request_timeout=120)
+        req = HTTPRequest(
+            self.base + path,
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+            body=None if body is None else json.dumps(body),
+            allow_nonstandard_methods=True,
+            request_timeout=120,
+        )
         resp = await AsyncHTTPClient().fetch(req, raise_error=True)
         return json.loads(resp.body) if resp.body else None
 
@@ -111,19 +141,26 @@ async def open_once(server, kernel, n, probe=False):
     """One notebook open: session, websocket, kernel_info, first cell. Returns a result dict."""
     result = {"kernel": kernel, "open": n, "ok": False}
     t0 = time.monotonic()
-    session = await server.request("POST", "/api/sessions", {
-        "path": f"open-{kernel}-{n}.ipynb", "type": "notebook", "name": "", "kernel": {"name": kernel}})
+    session = await server.request(
+        "POST",
+        "/api/sessions",
+        {"path": f"open-{kernel}-{n}.ipynb", "type": "notebook", "name": "", "kernel": {"name": kernel}},
+    )
     kid = session["kernel"]["id"]
     result["sessionSeconds"] = round(time.monotonic() - t0, 2)
     client_session = uuid.uuid4().hex
     ws = None
     try:
-        ws = await websocket_connect(HTTPRequest(
-            f"ws://127.0.0.1:{server.port}/api/kernels/{kid}/channels?session_id={client_session}",
-            headers={"Authorization": f"token {server.token}"},
-            # The server holds the websocket until the kernel answers its own kernel_info request or its
-            # 60 s wait runs out; a browser waits that long too.
-            connect_timeout=120, request_timeout=120))
+        ws = await websocket_connect(
+            HTTPRequest(
+                f"ws://127.0.0.1:{server.port}/api/kernels/{kid}/channels?session_id={client_session}",
+                headers={"Authorization": f"token {server.token}"},
+                # The server holds the websocket until the kernel answers its own kernel_info request or its
+                # 60 s wait runs out; a browser waits that long too.
+                connect_timeout=120,
+                request_timeout=120,
+            )
+        )
         info = message("kernel_info_request", {}, client_session)
         await ws.write_message(json.dumps(info))
         reply = await reply_to(ws, info["header"]["msg_id"], INFO_LIMIT)
@@ -132,9 +169,18 @@ async def open_once(server, kernel, n, probe=False):
             return result
         result["readySeconds"] = round(time.monotonic() - t0, 2)
         result["implementation"] = reply["content"].get("implementation")
-        cell = message("execute_request", {"code": FIRST_CELL, "silent": False, "store_history": True,
-                                           "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-                       client_session)
+        cell = message(
+            "execute_request",
+            {
+                "code": FIRST_CELL,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+            client_session,
+        )
         t1 = time.monotonic()
         await ws.write_message(json.dumps(cell))
         outputs = []
@@ -166,8 +212,14 @@ async def open_once(server, kernel, n, probe=False):
 async def probe_kernel(ws, client_session):
     """What Tab (complete_request) and Shift+Tab (inspect_request) give for a few typical spots."""
     found = {}
-    asks = [("complete", "Plots.hi", 8), ("complete", "net.numPa", 9), ("complete", "new Tokeni", 10),
-            ("inspect", "Plots.history(", 13), ("inspect", "net.fit(", 7), ("inspect", "Math.max(", 8)]
+    asks = [
+        ("complete", "Plots.hi", 8),
+        ("complete", "net.numPa", 9),
+        ("complete", "new Tokeni", 10),
+        ("inspect", "Plots.history(", 13),
+        ("inspect", "net.fit(", 7),
+        ("inspect", "Math.max(", 8),
+    ]
     for kind, code, pos in asks:
         msg = message(f"{kind}_request", {"code": code, "cursor_pos": pos, "detail_level": 0}, client_session)
         await ws.write_message(json.dumps(msg))
@@ -183,13 +235,20 @@ async def probe_kernel(ws, client_session):
 
 def summary(results):
     ok = [r for r in results if r["ok"]]
-    out = {"opens": len(results), "failed": len(results) - len(ok),
-           "failures": sorted({r.get("failure", "") for r in results if not r["ok"]})}
+    out = {
+        "opens": len(results),
+        "failed": len(results) - len(ok),
+        "failures": sorted({r.get("failure", "") for r in results if not r["ok"]}),
+    }
     for key in ("readySeconds", "firstCellSeconds", "openSeconds"):
         values = sorted(r[key] for r in ok if key in r)
         if values:
-            out[key] = {"median": round(statistics.median(values), 2), "min": values[0], "max": values[-1],
-                        "p90": values[min(len(values) - 1, int(0.9 * len(values)))]}
+            out[key] = {
+                "median": round(statistics.median(values), 2),
+                "min": values[0],
+                "max": values[-1],
+                "p90": values[min(len(values) - 1, int(0.9 * len(values)))],
+            }
     return out
 
 
@@ -206,8 +265,14 @@ def cpu_model():
 async def main_async(args):
     server = Server(sys.executable)
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.busy else None
-    report = {"date": time.strftime("%Y-%m-%d"), "cpu": cpu_model(), "cores": os.cpu_count(),
-              "busyCore": bool(args.busy), "opensPerKernel": args.opens, "kernels": {}}
+    report = {
+        "date": time.strftime("%Y-%m-%d"),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "busyCore": bool(args.busy),
+        "opensPerKernel": args.opens,
+        "kernels": {},
+    }
     try:
         await server.wait_ready()
         for kernel in args.kernels:
@@ -216,8 +281,11 @@ async def main_async(args):
                 r = await open_once(server, kernel, n, probe=(n == args.opens))
                 results.append(r)
                 state = "ok  " if r["ok"] else "FAIL"
-                print(f"{kernel:<14} open {n:>3}: {state} ready {r.get('readySeconds', '-'):>6} s, "
-                      f"first cell {r.get('firstCellSeconds', '-'):>6} s {r.get('failure', '')}", flush=True)
+                print(
+                    f"{kernel:<14} open {n:>3}: {state} ready {r.get('readySeconds', '-'):>6} s, "
+                    f"first cell {r.get('firstCellSeconds', '-'):>6} s {r.get('failure', '')}",
+                    flush=True,
+                )
             s = summary(results)
             s["probe"] = next((r["probe"] for r in reversed(results) if "probe" in r), None)
             s["implementation"] = next((r["implementation"] for r in results if r.get("implementation")), None)

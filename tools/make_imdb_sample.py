@@ -9,6 +9,7 @@ with the exercises' own epochs), small enough to ship (about 4.5 MB).
 
 usage: tools/make_imdb_sample.py ARCHIVE [OUTPUT]
 """
+
 import gzip
 import io
 import random
@@ -22,13 +23,14 @@ NAME = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
 
 
 def main(src, dst="data/imdb-sample.tar.gz"):
-    groups = {}   # (split, class) -> [(id, stars, bytes)]
+    groups = {}  # (split, class) -> [(id, stars, bytes)]
     with tarfile.open(src, "r:gz") as tar:
         for member in tar:
             m = NAME.search(member.name)
             if member.isfile() and m:
                 groups.setdefault((m.group(1), m.group(2)), []).append(
-                    (int(m.group(3)), m.group(4), tar.extractfile(member).read()))
+                    (int(m.group(3)), m.group(4), tar.extractfile(member).read())
+                )
     rng = random.Random(SEED)
     chosen = []
     for (split, label), reviews in sorted(groups.items()):
@@ -36,8 +38,10 @@ def main(src, dst="data/imdb-sample.tar.gz"):
         for rid, stars, data in rng.sample(reviews, PER_CLASS[split]):
             chosen.append((f"aclImdb/{split}/{label}/{rid}_{stars}.txt", data))
     chosen.sort()
-    with gzip.GzipFile(dst, "wb", compresslevel=9, mtime=0) as gz, \
-            tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as out:
+    with (
+        gzip.GzipFile(dst, "wb", compresslevel=9, mtime=0) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as out,
+    ):
         for name, data in chosen:
             info = tarfile.TarInfo(name)
             info.size, info.mtime, info.mode = len(data), 1303862400, 0o644  # fixed: reproducible bytes

@@ -18,6 +18,7 @@ What Java needs from nbgrader, set in the config:
   mode its check cell ends in a hidden test (nbgrader's BEGIN/END HIDDEN TESTS): the accuracy the grader
   measures itself on test reviews it loads, which is the cell's value and so its points.
 """
+
 import argparse
 import json
 import os
@@ -31,8 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebooks import BEGIN  # noqa: E402  (the solution markers ./lab student reads)
 
 ROOT = Path(__file__).resolve().parent.parent
-STUB = ('// YOUR CODE HERE\n'
-        'throw new UnsupportedOperationException("This \\"Code it!\\" step has no answer yet.");')
+STUB = '// YOUR CODE HERE\nthrow new UnsupportedOperationException("This \\"Code it!\\" step has no answer yet.");'
 
 CONFIG = """# nbgrader course of the RNN lab, written by ./lab course ({mode} mode).
 import os
@@ -115,7 +115,8 @@ def source_notebook(path, mode):
 def layout(course, mode, timeout):
     course.mkdir(parents=True, exist_ok=True)
     (course / "nbgrader_config.py").write_text(
-        CONFIG.format(mode=mode, root=str(course.resolve()), stub=STUB, timeout=timeout), encoding="utf-8")
+        CONFIG.format(mode=mode, root=str(course.resolve()), stub=STUB, timeout=timeout), encoding="utf-8"
+    )
     exercises = []
     for exercise, path in graded_exercises():
         target = course / "source" / exercise
@@ -147,9 +148,12 @@ def main():
     if failed:
         print(f"generate_assignment failed for {failed}", file=sys.stderr)
         return 1
-    print(f"Course in {course}: learners' notebooks in {course}/release/. Collect submissions into "
-          f"{course}/submitted/<learner>/<exercise>/, then in {course}: ./lab nbgrader autograde <exercise> "
-          "and ./lab nbgrader generate_feedback <exercise>.", file=sys.stderr)
+    print(
+        f"Course in {course}: learners' notebooks in {course}/release/. Collect submissions into "
+        f"{course}/submitted/<learner>/<exercise>/, then in {course}: ./lab nbgrader autograde <exercise> "
+        "and ./lab nbgrader generate_feedback <exercise>.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -14,6 +14,7 @@
 
   nbgrader_test.py --out DIR
 """
+
 import argparse
 import os
 import shutil
@@ -25,6 +26,7 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grading_test  # noqa: E402
 import nbgrader_course  # noqa: E402
+
 import notebooks  # noqa: E402
 
 # Left out: the endless printer (nbgrader keeps every line a cell prints: its time limit would leave a notebook of
@@ -51,8 +53,8 @@ def main():
     # keep this test short (nbgrader's kernels inherit the cap; the trainer says it applies).
     os.environ["RNNLAB_MAX_EPOCHS"] = "2"
     exercises = [e for e in nbgrader_course.layout(course, "quick", TIMEOUT) if args.only in (None, e)]
-    failures = []                 # problems of the course as a whole
-    wrong = {}                    # (learner, exercise) -> its problems
+    failures = []  # problems of the course as a whole
+    wrong = {}  # (learner, exercise) -> its problems
 
     def fail(key, message):
         wrong.setdefault(key, []).append(message)
@@ -62,7 +64,7 @@ def main():
             failures.append(f"generate_assignment {ex} failed")
 
     # learner -> (exercise, notebook) submissions, and what each graded cell must score
-    expected = {}   # (learner, exercise) -> {grade_id: points} (None: every graded cell's full points)
+    expected = {}  # (learner, exercise) -> {grade_id: points} (None: every graded cell's full points)
 
     def submit(learner, exercise, nb_or_path, name):
         folder = course / "submitted" / learner / exercise
@@ -84,12 +86,17 @@ def main():
         learner = Path(name).stem.replace(".", "-")
         # made from the repository's solution: the cells graded as the quick-mode course grades them
         submit(learner, "6.01", nbgrader_course.ungrade_results(nb), "6.01-simple-rnn.ipynb")
-        expected[(learner, "6.01")] = NBGRADER_POINTS.get(name) or {f"check-{step}": points for step, (points, _, _) in steps.items()}
+        expected[(learner, "6.01")] = NBGRADER_POINTS.get(name) or {
+            f"check-{step}": points for step, (points, _, _) in steps.items()
+        }
     expected[("deleted-checks", "6.01")] = "zero"
     crashed = expected.pop(("crash", "6.01"), None) is not None
 
     for ex in exercises:
-        if nbgrader_course.nbgrader(course, "autograde", ex, "--create", "--CourseDirectory.student_id_exclude=crash") != 0:
+        if (
+            nbgrader_course.nbgrader(course, "autograde", ex, "--create", "--CourseDirectory.student_id_exclude=crash")
+            != 0
+        ):
             failures.append(f"autograde {ex} failed")
     if crashed:
         if nbgrader_course.nbgrader(course, "autograde", "6.01", "--create", "--student=crash") == 0:
@@ -101,6 +108,7 @@ def main():
             failures.append(f"generate_feedback {ex} failed")
 
     from nbgrader.api import Gradebook
+
     print(f"{'learner':<20} {'exercise':<8} score")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "rnnlab") as gb:
         for (learner, ex), want in sorted(expected.items()):
@@ -147,7 +155,7 @@ def hidden_test_problems(course):
             nb = nbformat.read(next((course / kind / ex).glob("*.ipynb")), as_version=4)
             cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "check-results"]
             if not cells:
-                continue   # an exercise without a results step (6.07)
+                continue  # an exercise without a results step (6.07)
             hidden = [c for c in cells if "Check.resultsOnTestData" in c.source]
             graded = [c for c in cells if c.metadata["nbgrader"].get("grade")]
             if kind == "source" and not (hidden and graded):

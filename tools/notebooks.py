@@ -17,6 +17,7 @@ In a solution's code cell, the lines between `// BEGIN SOLUTION: <instruction>` 
 solution cells are editable, check cells (`Check.<step>(...)`) are graded tests worth the step's
 points, every other cell is locked.
 """
+
 import argparse
 import atexit
 import copy
@@ -61,9 +62,15 @@ def strip_solution(source, where):
 
 def nbgrader_metadata(cell, index):
     """nbgrader's metadata for a cell of a solution notebook (schema 3)."""
-    meta = {"schema_version": 3, "task": False, "grade": False, "solution": False, "locked": True,
-            "grade_id": f"cell-{index:02d}"}
-    if cell.cell_type == "code" and any(BEGIN.match(l) for l in cell.source.split("\n")):
+    meta = {
+        "schema_version": 3,
+        "task": False,
+        "grade": False,
+        "solution": False,
+        "locked": True,
+        "grade_id": f"cell-{index:02d}",
+    }
+    if cell.cell_type == "code" and any(BEGIN.match(line) for line in cell.source.split("\n")):
         meta.update(solution=True, locked=False, grade_id=f"solution-{index:02d}")
     elif cell.cell_type == "code" and CHECK.match(cell.source.strip()):
         step = CHECK.match(cell.source.strip()).group(1)
@@ -128,8 +135,10 @@ def cmd_check(paths):
         if not target.exists() or target.read_text(encoding="utf-8") != want:
             stale.append(target)
     for t in stale:
-        print(f"stale: {t} differs from what its solution generates (or lacks nbgrader metadata); run ./lab student",
-              file=sys.stderr)
+        print(
+            f"stale: {t} differs from what its solution generates (or lacks nbgrader metadata); run ./lab student",
+            file=sys.stderr,
+        )
     print(f"exercise notebooks: {len(paths) - len(stale)} passed, {len(stale)} failed")
     return 1 if stale else 0
 
@@ -158,8 +167,12 @@ def coalesce_streams(nb):
     for cell in nb.cells:
         merged = []
         for out in cell.get("outputs", []):
-            if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
-                    and merged[-1].name == out.name:
+            if (
+                out.output_type == "stream"
+                and merged
+                and merged[-1].output_type == "stream"
+                and merged[-1].name == out.name
+            ):
                 merged[-1].text += out.text
             else:
                 merged.append(out)
@@ -182,9 +195,13 @@ def execute_one(path, out_dir, timeout, kernel=None):
     crash = None
     # The kernel's own output (JVM warnings, its log) goes to a log beside the executed notebook.
     with open(target / Path(path).with_suffix(".kernel.log").name, "w") as log:
-        client = NotebookClient(nb, timeout=timeout, startup_timeout=60,
-                                kernel_name=kernel or nb.metadata.get("kernelspec", {}).get("name", "rnnlab"),
-                                resources={"metadata": {"path": str(Path(path).resolve().parent)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            startup_timeout=60,
+            kernel_name=kernel or nb.metadata.get("kernelspec", {}).get("name", "rnnlab"),
+            resources={"metadata": {"path": str(Path(path).resolve().parent)}},
+        )
         try:
             client.execute(stdout=log, stderr=log)
         except CellExecutionError:
@@ -211,6 +228,7 @@ def cmd_execute(paths, out, timeout, kernel=None, jobs=1):
     """Runs the notebooks, `jobs` at a time (each kernel trains on one core); those that read the others'
     records run after all the rest."""
     from concurrent.futures import ProcessPoolExecutor
+
     out_dir = Path(out)
     failed = 0
     mode = os.environ.get("RNNLAB_MODE", "full")
@@ -220,7 +238,7 @@ def cmd_execute(paths, out, timeout, kernel=None, jobs=1):
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         for wave in waves:
             futures = {pool.submit(execute_one, path, out_dir, timeout, kernel): path for path in wave}
-            for future in futures:   # reported in the order given
+            for future in futures:  # reported in the order given
                 seconds, found = future.result()
                 rel = "/".join(Path(futures[future]).resolve().parts[-2:])
                 print(f"{'ok  ' if not found else 'FAIL'}  {rel:<48} {seconds:7.1f} s", flush=True)
@@ -239,15 +257,27 @@ BEGIN_RESULTS, END_RESULTS = "<!-- results:begin -->", "<!-- results:end -->"
 def machine_line(records, seeds):
     import platform
     import subprocess
+
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine()) \
-        if Path("/proc/cpuinfo").exists() else platform.machine()
-    runs = "One run per model (seed 42)." if not seeds else \
-        f"{len(seeds)} runs per model (seeds {', '.join(seeds)}): mean, and the range from lowest to highest."
+    cpu = (
+        next(
+            (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+            platform.machine(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.machine()
+    )
+    runs = (
+        "One run per model (seed 42)."
+        if not seeds
+        else f"{len(seeds)} runs per model (seeds {', '.join(seeds)}): mean, and the range from lowest to highest."
+    )
     full = all(r.get("mode") == "full" for r in records)
-    return (f"Measured by `./lab run{' --full' if full else ''}{' --seeds ' + ','.join(seeds) if seeds else ''}` on "
-            f"{max(r['date'] for r in records)}: {os.cpu_count()} cores ({cpu}), {java}, DL4J 1.0.0-M2.1, "
-            f"`OMP_NUM_THREADS=1`. {runs}")
+    return (
+        f"Measured by `./lab run{' --full' if full else ''}{' --seeds ' + ','.join(seeds) if seeds else ''}` on "
+        f"{max(r['date'] for r in records)}: {os.cpu_count()} cores ({cpu}), {java}, DL4J 1.0.0-M2.1, "
+        f"`OMP_NUM_THREADS=1`. {runs}"
+    )
 
 
 def results_table(folders):
@@ -267,33 +297,41 @@ def results_table(folders):
     records = [r for rs in by_exercise.values() for r in rs]
     lines = [machine_line(records, seeds), ""]
     if not seeds:
-        lines += ["| exercise | model | recurrent params | epochs | training time | test accuracy, last epoch | "
-                  "test accuracy, best validation epoch (epoch) | Keras original |",
-                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "| exercise | model | recurrent params | epochs | training time | test accuracy, last epoch | "
+            "test accuracy, best validation epoch (epoch) | Keras original |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for ex in sorted(by_exercise):
             r = by_exercise[ex][0]
             keras = KERAS.get(ex)
-            lines.append(f"| {ex} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | "
-                         f"{r['trainingSeconds'] / 60:.1f} min | {100 * r['testAccuracyLast']:.2f} % | "
-                         f"{100 * r['testAccuracyBest']:.2f} % ({r['bestEpoch']}) | "
-                         f"{'' if keras is None else f'{keras:.2f} %'} |")
+            lines.append(
+                f"| {ex} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | "
+                f"{r['trainingSeconds'] / 60:.1f} min | {100 * r['testAccuracyLast']:.2f} % | "
+                f"{100 * r['testAccuracyBest']:.2f} % ({r['bestEpoch']}) | "
+                f"{'' if keras is None else f'{keras:.2f} %'} |"
+            )
         return "\n".join(lines)
 
     def spread(values):
         v = [100 * x for x in values]
         return f"{sum(v) / len(v):.2f} % ({min(v):.2f}–{max(v):.2f})"
 
-    lines += ["| exercise | model | recurrent params | epochs | runs | training time, mean | test accuracy, last epoch | "
-              "test accuracy, best validation epoch | Keras original |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "| exercise | model | recurrent params | epochs | runs | training time, mean | test accuracy, last epoch | "
+        "test accuracy, best validation epoch | Keras original |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for ex in sorted(by_exercise):
         rs = by_exercise[ex]
         r = rs[0]
         keras = KERAS.get(ex)
-        lines.append(f"| {ex} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | {len(rs)} | "
-                     f"{sum(x['trainingSeconds'] for x in rs) / len(rs) / 60:.1f} min | "
-                     f"{spread([x['testAccuracyLast'] for x in rs])} | {spread([x['testAccuracyBest'] for x in rs])} | "
-                     f"{'' if keras is None else f'{keras:.2f} %'} |")
+        lines.append(
+            f"| {ex} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | {len(rs)} | "
+            f"{sum(x['trainingSeconds'] for x in rs) / len(rs) / 60:.1f} min | "
+            f"{spread([x['testAccuracyLast'] for x in rs])} | {spread([x['testAccuracyBest'] for x in rs])} | "
+            f"{'' if keras is None else f'{keras:.2f} %'} |"
+        )
     return "\n".join(lines)
 
 
@@ -322,8 +360,12 @@ def main():
     ex.add_argument("--out", required=True)
     ex.add_argument("--timeout", type=int, default=int(os.environ.get("RNNLAB_CELL_TIMEOUT", "3600")))
     ex.add_argument("--kernel", help="run on this kernelspec instead of the one the notebook names")
-    ex.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
-                    help="notebooks run at a time (default: the cores, at most 4)")
+    ex.add_argument(
+        "--jobs",
+        type=int,
+        default=min(os.cpu_count() or 1, 4),
+        help="notebooks run at a time (default: the cores, at most 4)",
+    )
     ex.add_argument("notebooks", nargs="+")
     sub.add_parser("student").add_argument("notebooks", nargs="+")
     sub.add_parser("check").add_argument("notebooks", nargs="+")

@@ -20,7 +20,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-SERVER_MB = 256   # a learner's Jupyter server, measured at about 150 MB in the load run
+SERVER_MB = 256  # a learner's Jupyter server, measured at about 150 MB in the load run
 
 
 def merged(defaults, values):
@@ -35,8 +35,10 @@ def values_errors(values):
     full = merged(yaml.safe_load((DEPLOY / "z2jh" / "chart-defaults.yaml").read_text()), values)
     for f in (full.get("hub", {}).get("extraFiles") or {}).values():
         f.setdefault("stringData", "(given on the command line with --set-file)")
-    return [f"{'.'.join(map(str, e.path)) or '(top)'}: {e.message[:160]}"
-            for e in jsonschema.Draft7Validator(schema).iter_errors(full)]
+    return [
+        f"{'.'.join(map(str, e.path)) or '(top)'}: {e.message[:160]}"
+        for e in jsonschema.Draft7Validator(schema).iter_errors(full)
+    ]
 
 
 def hadolint(text):
@@ -80,8 +82,11 @@ def main():
     limit = values["singleuser"]["memory"]["limit"]
     if kernel:
         need = size_mb(kernel.group(1)) + SERVER_MB
-        check(size_mb(limit) >= need, f"singleuser.memory.limit {limit} holds the image's kernel cap "
-                                      f"{kernel.group(1)} plus a server ({need:.0f} MB)")
+        check(
+            size_mb(limit) >= need,
+            f"singleuser.memory.limit {limit} holds the image's kernel cap "
+            f"{kernel.group(1)} plus a server ({need:.0f} MB)",
+        )
     else:
         check(False, "deploy/Dockerfile sets RNNLAB_KERNEL_MEMORY")
     if problems:

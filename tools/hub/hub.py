@@ -1,14 +1,14 @@
 """The workshop hub's commands (run by ./lab hub, which sets the RNNLAB_HUB_* variables):
 
-  accounts N [--prefix P]   make N learner accounts (system users when run as root), print their passwords
-  remove                    remove the accounts made here (and their system users and homes)
-  start [--port P]          JupyterHub in the foreground on 127.0.0.1
-  status [--port P]         the learners and their servers, from the hub's REST API
-  load [--learners 1,2,4,8] [--notebook 6.01] [--slowdown 2.5] [--runaway] [--out DIR]
-                            simulated learners log in, start servers and run a notebook all at once, in
-                            growing numbers until the machine stops keeping up; a report per learner
-  test                      what CI checks: a wrong password is refused, a learner cannot reach another's
-                            server or files, two learners run 6.01 at once while a third allocates without end
+accounts N [--prefix P]   make N learner accounts (system users when run as root), print their passwords
+remove                    remove the accounts made here (and their system users and homes)
+start [--port P]          JupyterHub in the foreground on 127.0.0.1
+status [--port P]         the learners and their servers, from the hub's REST API
+load [--learners 1,2,4,8] [--notebook 6.01] [--slowdown 2.5] [--runaway] [--out DIR]
+                          simulated learners log in, start servers and run a notebook all at once, in
+                          growing numbers until the machine stops keeping up; a report per learner
+test                      what CI checks: a wrong password is refused, a learner cannot reach another's
+                          server or files, two learners run 6.01 at once while a third allocates without end
 """
 
 import argparse
@@ -88,18 +88,34 @@ def make_accounts(count, prefix):
         if SYSTEM:
             try:
                 pwd.getpwnam(name)
-                sys.exit(f"hub: a system user {name} exists already and is not one of this hub's accounts; "
-                         f"choose another --prefix")
+                sys.exit(
+                    f"hub: a system user {name} exists already and is not one of this hub's accounts; "
+                    f"choose another --prefix"
+                )
             except KeyError:
                 pass
-            subprocess.run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", "--comment",
-                            "RNN lab workshop learner", name], check=True)
+            subprocess.run(
+                [
+                    "useradd",
+                    "--create-home",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                    "--comment",
+                    "RNN lab workshop learner",
+                    name,
+                ],
+                check=True,
+            )
             data["system_users"].append(name)
         home = home_of(name)
         home.mkdir(parents=True, exist_ok=True)
         for folder in ("exercises", "figures"):
-            shutil.copytree(NOTEBOOKS / folder, home / folder, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "build"))
+            shutil.copytree(
+                NOTEBOOKS / folder,
+                home / folder,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "build"),
+            )
         if SYSTEM:
             subprocess.run(["chown", "-R", f"{name}:{name}", str(home)], check=True)
             os.chmod(home, 0o700)
@@ -117,9 +133,9 @@ def remove_accounts(names=None):
             continue
         if name in data["system_users"]:
             subprocess.run(["pkill", "-KILL", "-u", name], check=False)
-            for _ in range(10):   # a killed process can hold the user for a moment
+            for _ in range(10):  # a killed process can hold the user for a moment
                 gone = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
-                if gone.returncode in (0, 6):   # 6: no such user
+                if gone.returncode in (0, 6):  # 6: no such user
                     break
                 time.sleep(0.5)
             else:
@@ -141,8 +157,10 @@ def cmd_accounts(args):
         if new:
             w.writerow(["learner", "password"])
         w.writerows(made)
-    say(f"{len(made)} account(s) made ({'system users' if SYSTEM else 'all as this user: no isolation'}); "
-        f"hand out these passwords (also in {sheet}, readable by you only):")
+    say(
+        f"{len(made)} account(s) made ({'system users' if SYSTEM else 'all as this user: no isolation'}); "
+        f"hand out these passwords (also in {sheet}, readable by you only):"
+    )
     for name, password in made:
         say(f"  {name}  {password}")
 
@@ -194,8 +212,9 @@ class Hub:
         # A database of its own, removed afterwards: the load run and the test leave no users behind.
         self.db = STATE / f"run-{os.getpid()}.sqlite"
         argv, env = hub_command(self.port, self.db)
-        self.proc = subprocess.Popen(argv, env=env, cwd=STATE, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv, env=env, cwd=STATE, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.time() + 90
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -219,7 +238,7 @@ class Hub:
                 sys.exit(f"hub: could not add {name} to the hub (HTTP {r.code}); its log: {self.log}")
 
     async def __aexit__(self, *exc):
-        self.proc.terminate()   # JupyterHub stops the learners' servers and its proxy on the way out
+        self.proc.terminate()  # JupyterHub stops the learners' servers and its proxy on the way out
         try:
             self.proc.wait(60)
         except subprocess.TimeoutExpired:
@@ -260,17 +279,21 @@ class Learner:
         return round(time.time() - self.t0, 1)
 
     async def login(self):
-        r = await fetch(f"{self.hub.url}/hub/api/users/{self.name}/tokens", "POST",
-                        {"auth": {"username": self.name, "password": self.password}, "note": "load run",
-                         "expires_in": 7200}, raise_error=False)
+        r = await fetch(
+            f"{self.hub.url}/hub/api/users/{self.name}/tokens",
+            "POST",
+            {"auth": {"username": self.name, "password": self.password}, "note": "load run", "expires_in": 7200},
+            raise_error=False,
+        )
         if r.code != 201 and r.code != 200:
             raise RuntimeError(f"login refused ({r.code})")
         self.token = json.loads(r.body)["token"]
 
     async def start_server(self):
-        r = await fetch(f"{self.hub.url}/hub/api/users/{self.name}/server", "POST", {}, token=self.token,
-                        raise_error=False)
-        if r.code not in (201, 202, 400):   # 400: already running
+        r = await fetch(
+            f"{self.hub.url}/hub/api/users/{self.name}/server", "POST", {}, token=self.token, raise_error=False
+        )
+        if r.code not in (201, 202, 400):  # 400: already running
             raise RuntimeError(f"server start refused ({r.code}): {r.body[:200]!r}")
         deadline = time.time() + 180
         while time.time() < deadline:
@@ -289,18 +312,39 @@ class Learner:
         r = await fetch(self.server_url("api/kernels"), "POST", {"name": KERNEL}, token=self.token)
         self.kernel_id = json.loads(r.body)["id"]
         ws_url = self.server_url(f"api/kernels/{self.kernel_id}/channels").replace("http://", "ws://")
-        self.ws = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {self.token}"}),
-                                          max_message_size=64 << 20)
+        self.ws = await websocket_connect(
+            HTTPRequest(ws_url, headers={"Authorization": f"token {self.token}"}), max_message_size=64 << 20
+        )
 
     async def execute(self, code, timeout=900):
         """Runs code in the kernel; returns (status, error name or None, stdout text)."""
         msg_id = uuid.uuid4().hex
-        await self.ws.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "username": self.name, "session": self.kernel_id, "msg_type": "execute_request",
-                       "version": "5.3", "date": datetime.datetime.now(datetime.timezone.utc).isoformat()},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}}))
+        await self.ws.write_message(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "username": self.name,
+                        "session": self.kernel_id,
+                        "msg_type": "execute_request",
+                        "version": "5.3",
+                        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         out, error, status, idle = [], None, None, False
         deadline = time.time() + timeout
         while not (status and idle):
@@ -372,7 +416,9 @@ class MemoryWatch:
                 try:
                     if ln.kernel_id and ln.kernel_id in cmd and "java" in cmd:
                         rss = p.memory_info().rss
-                        ln.report["kernel_rss_peak_mb"] = max(ln.report.get("kernel_rss_peak_mb", 0), round(rss / 2**20))
+                        ln.report["kernel_rss_peak_mb"] = max(
+                            ln.report.get("kernel_rss_peak_mb", 0), round(rss / 2**20)
+                        )
                         total += rss
                     elif "jupyterhub-singleuser" in cmd and p.environ().get("JUPYTERHUB_USER") == ln.name:
                         rss = p.memory_info().rss
@@ -401,7 +447,7 @@ async def learner_session(learner, cells, timeout):
         await asyncio.wait_for(learner_steps(learner, cells), timeout)
     except asyncio.TimeoutError:
         learner.report["failures"].append(f"not finished within {timeout} s")
-    except Exception as e:   # noqa: BLE001 (a learner's failure is reported, the others go on)
+    except Exception as e:  # noqa: BLE001 (a learner's failure is reported, the others go on)
         learner.report["failures"].append(str(e) or type(e).__name__)
     finally:
         await learner.stop()
@@ -427,7 +473,7 @@ async def runaway_session(learner, done):
             learner.report[f"{label}_hog"] = error or status
         status, _, out = await learner.execute('System.out.println("still here");')
         learner.report["alive_after"] = status == "ok" and "still here" in out
-    except Exception as e:   # noqa: BLE001
+    except Exception as e:  # noqa: BLE001
         learner.report["failures"].append(str(e) or type(e).__name__)
     finally:
         await done.wait()
@@ -437,12 +483,20 @@ async def runaway_session(learner, done):
 
 # --- load run -------------------------------------------------------------------------------------
 def machine():
-    model = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")),
-                 platform.processor())
-    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "env": {k: v for k, v in ENV.items() if k.startswith(("OPENBLAS_", "OMP_"))},
-            "spawner": ENV.get("RNNLAB_HUB_SPAWNER"), "mode": ENV.get("RNNLAB_MODE", "quick"),
-            "heap": ENV.get("RNNLAB_HEAP", "1g"), "kernel_memory": ENV.get("RNNLAB_KERNEL_MEMORY", "3g")}
+    model = next(
+        (ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")),
+        platform.processor(),
+    )
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "env": {k: v for k, v in ENV.items() if k.startswith(("OPENBLAS_", "OMP_"))},
+        "spawner": ENV.get("RNNLAB_HUB_SPAWNER"),
+        "mode": ENV.get("RNNLAB_MODE", "quick"),
+        "heap": ENV.get("RNNLAB_HEAP", "1g"),
+        "kernel_memory": ENV.get("RNNLAB_KERNEL_MEMORY", "3g"),
+    }
 
 
 async def run_level(hub, accounts, cells, timeout, runaway=None):
@@ -457,10 +511,14 @@ async def run_level(hub, accounts, cells, timeout, runaway=None):
         reports = await asyncio.gather(*(learner_session(ln, cells, timeout) for ln in learners))
         done.set()
         hog_reports = await asyncio.gather(*hog)
-    return {"learners": len(learners), "wall_s": round(time.time() - t0, 1), "reports": list(reports),
-            "runaway": hog_reports[0] if hog_reports else None,
-            "peak_memory_all_mb": round(watch.peak_total / 2**20),
-            "min_available_mb": round(watch.min_available / 2**20)}
+    return {
+        "learners": len(learners),
+        "wall_s": round(time.time() - t0, 1),
+        "reports": list(reports),
+        "runaway": hog_reports[0] if hog_reports else None,
+        "peak_memory_all_mb": round(watch.peak_total / 2**20),
+        "min_available_mb": round(watch.min_available / 2**20),
+    }
 
 
 def keeps_up(level, baseline, slowdown):
@@ -473,9 +531,11 @@ def keeps_up(level, baseline, slowdown):
 
 
 def summary_table(levels):
-    rows = ["| learners | all done | server ready (median) | first cell (median) | finished (median / slowest) "
-            "| kernel RSS peak (median / max) | Java heap peak (median) | all learners' memory | failures |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    rows = [
+        "| learners | all done | server ready (median) | first cell (median) | finished (median / slowest) "
+        "| kernel RSS peak (median / max) | Java heap peak (median) | all learners' memory | failures |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for lv in levels:
         rs = lv["reports"]
         ok = [r for r in rs if not r["failures"]]
@@ -485,16 +545,20 @@ def summary_table(levels):
             return statistics.median(vals) if vals else float("nan")
 
         fails = "; ".join(f"{r['learner']}: {r['failures'][0]}" for r in rs if r["failures"]) or "none"
-        rows.append(f"| {lv['learners']} | {lv['wall_s']:.0f} s | {med('server_ready_s'):.1f} s | {med('first_cell_s'):.1f} s "
-                    f"| {med('finished_s'):.0f} / {max([r.get('finished_s', 0) for r in rs]):.0f} s "
-                    f"| {med('kernel_rss_peak_mb'):.0f} / {max([r.get('kernel_rss_peak_mb', 0) for r in rs])} MB "
-                    f"| {med('heap_peak_mb'):.0f} MB | {lv['peak_memory_all_mb']} MB | {fails} |")
+        rows.append(
+            f"| {lv['learners']} | {lv['wall_s']:.0f} s | {med('server_ready_s'):.1f} s | {med('first_cell_s'):.1f} s "
+            f"| {med('finished_s'):.0f} / {max([r.get('finished_s', 0) for r in rs]):.0f} s "
+            f"| {med('kernel_rss_peak_mb'):.0f} / {max([r.get('kernel_rss_peak_mb', 0) for r in rs])} MB "
+            f"| {med('heap_peak_mb'):.0f} MB | {lv['peak_memory_all_mb']} MB | {fails} |"
+        )
     return "\n".join(rows)
 
 
 async def load(args):
     levels_wanted = [int(x) for x in args.learners.split(",")]
-    notebook = NOTEBOOKS / "solutions" / next(p.name for p in (NOTEBOOKS / "solutions").glob(f"{args.notebook}-*.ipynb"))
+    notebook = (
+        NOTEBOOKS / "solutions" / next(p.name for p in (NOTEBOOKS / "solutions").glob(f"{args.notebook}-*.ipynb"))
+    )
     cells = code_cells(notebook)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -503,8 +567,10 @@ async def load(args):
     remove_accounts([n for n in read_accounts(str(ACCOUNTS))["learners"] if n.startswith(prefix)])
     accounts = make_accounts(need, prefix)
     info = machine()
-    say(f"Load run: {notebook.name} in {info['mode']} mode, learners {levels_wanted}, on {info['cpu']} "
-        f"({info['cores']} cores, {info['memory_gb']} GB); {info['env'] or 'no OPENBLAS_/OMP_ variables set'}")
+    say(
+        f"Load run: {notebook.name} in {info['mode']} mode, learners {levels_wanted}, on {info['cpu']} "
+        f"({info['cores']} cores, {info['memory_gb']} GB); {info['env'] or 'no OPENBLAS_/OMP_ variables set'}"
+    )
     result = {"machine": info, "notebook": notebook.name, "date": datetime.date.today().isoformat(), "levels": []}
     try:
         async with Hub(free_port(), STATE / "load-hub.log") as hub:
@@ -517,11 +583,16 @@ async def load(args):
                     baseline = statistics.median(r["finished_s"] for r in level["reports"])
                 level["keeps_up"], level["why_not"] = ok, why
                 result["levels"].append(level)
-                say(f"  {n} learner(s): all done in {level['wall_s']:.0f} s, "
-                    f"{'keeps up' if ok else 'does not keep up: ' + why}")
+                say(
+                    f"  {n} learner(s): all done in {level['wall_s']:.0f} s, "
+                    f"{'keeps up' if ok else 'does not keep up: ' + why}"
+                )
                 if level["runaway"]:
-                    say(f"    runaway learner: heap {level['runaway'].get('heap_hog')}; "
-                        f"native {level['runaway'].get('native_hog')}; kernel alive after: {level['runaway'].get('alive_after')}")
+                    say(
+                        f"    runaway learner: heap {level['runaway'].get('heap_hog')}; "
+                        f"native {level['runaway'].get('native_hog')}; "
+                        f"kernel alive after: {level['runaway'].get('alive_after')}"
+                    )
                 (out / "load-run.json").write_text(json.dumps(result, indent=1))
                 if not ok:
                     break
@@ -533,8 +604,10 @@ async def load(args):
     table = summary_table(result["levels"])
     (out / "load-run.md").write_text(table + "\n")
     say(table)
-    say(f"Held {result['held']} learner(s) at once (slowest within {args.slowdown} x one learner alone, no failures). "
-        f"Report: {out}/load-run.json")
+    say(
+        f"Held {result['held']} learner(s) at once (slowest within {args.slowdown} x one learner alone, no failures). "
+        f"Report: {out}/load-run.json"
+    )
     return 0
 
 
@@ -555,20 +628,35 @@ async def selftest(args):
         async with Hub(free_port(), STATE / "test-hub.log") as hub:
             # Logging in: the login page and the REST API refuse a wrong password and another learner's.
             r = await fetch(hub.url + "/hub/login", raise_error=False)
-            xsrf = next((c.split("=", 1)[1].split(";")[0] for c in r.headers.get_list("Set-Cookie")
-                         if c.startswith("_xsrf=")), "")
-            for who, pw, want, label in ((a, "wrong-" + pa, False, "a wrong password"),
-                                         (a, pb, False, "another learner's password"),
-                                         ("nobody-here", pa, False, "a password but no account"),
-                                         (a, pa, True, "the right password")):
+            xsrf = next(
+                (c.split("=", 1)[1].split(";")[0] for c in r.headers.get_list("Set-Cookie") if c.startswith("_xsrf=")),
+                "",
+            )
+            for who, pw, want, label in (
+                (a, "wrong-" + pa, False, "a wrong password"),
+                (a, pb, False, "another learner's password"),
+                ("nobody-here", pa, False, "a password but no account"),
+                (a, pa, True, "the right password"),
+            ):
                 form = urllib.parse.urlencode({"username": who, "password": pw, "_xsrf": xsrf})
-                r = await fetch(hub.url + "/hub/login", "POST", form, raise_error=False,
-                                headers={"Cookie": f"_xsrf={xsrf}", "Content-Type": "application/x-www-form-urlencoded"})
+                r = await fetch(
+                    hub.url + "/hub/login",
+                    "POST",
+                    form,
+                    raise_error=False,
+                    headers={"Cookie": f"_xsrf={xsrf}", "Content-Type": "application/x-www-form-urlencoded"},
+                )
                 logged_in = r.code == 302 and "jupyterhub-hub-login" in " ".join(r.headers.get_list("Set-Cookie"))
-                check(logged_in == want, f"login page, {who} with {label}: "
-                                         f"{'logged in' if logged_in else 'refused'} (HTTP {r.code})")
-            r = await fetch(f"{hub.url}/hub/api/users/{a}/tokens", "POST",
-                            {"auth": {"username": a, "password": pb}}, raise_error=False)
+                check(
+                    logged_in == want,
+                    f"login page, {who} with {label}: {'logged in' if logged_in else 'refused'} (HTTP {r.code})",
+                )
+            r = await fetch(
+                f"{hub.url}/hub/api/users/{a}/tokens",
+                "POST",
+                {"auth": {"username": a, "password": pb}},
+                raise_error=False,
+            )
             check(r.code == 403, f"REST API token for {a} with {b}'s password: HTTP {r.code} (403 expected)")
 
             la, lb = Learner(hub, a, pa), Learner(hub, b, pb)
@@ -577,11 +665,13 @@ async def selftest(args):
             await la.start_server()
             await lb.start_server()
             # One learner cannot reach another's server, start or stop it, or read the hub's record of it.
-            for what, url, method in (("open", lb.server_url("api/status"), "GET"),
-                                      ("list the kernels of", lb.server_url("api/kernels"), "GET"),
-                                      ("start", f"{hub.url}/hub/api/users/{b}/server", "POST"),
-                                      ("stop", f"{hub.url}/hub/api/users/{b}/server", "DELETE"),
-                                      ("read", f"{hub.url}/hub/api/users/{b}", "GET")):
+            for what, url, method in (
+                ("open", lb.server_url("api/status"), "GET"),
+                ("list the kernels of", lb.server_url("api/kernels"), "GET"),
+                ("start", f"{hub.url}/hub/api/users/{b}/server", "POST"),
+                ("stop", f"{hub.url}/hub/api/users/{b}/server", "DELETE"),
+                ("read", f"{hub.url}/hub/api/users/{b}", "GET"),
+            ):
                 r = await fetch(url, method, {} if method == "POST" else None, token=la.token, raise_error=False)
                 check(r.code in (403, 404), f"{a} tries to {what} {b}'s server: HTTP {r.code} (403 or 404 expected)")
             r = await fetch(lb.server_url("api/status"), token=lb.token, raise_error=False)
@@ -589,26 +679,38 @@ async def selftest(args):
 
             await la.start_kernel()
             other = home_of(b) / "exercises" / "6.01-simple-rnn.ipynb"
-            status, error, _ = await la.execute(f'java.nio.file.Files.readString(java.nio.file.Path.of("{other}")).length()')
+            status, error, _ = await la.execute(
+                f'java.nio.file.Files.readString(java.nio.file.Path.of("{other}")).length()'
+            )
             if SYSTEM:
-                check(status == "error" and "AccessDenied" in (error or ""),
-                      f"{a}'s kernel reads {b}'s notebook: {error or 'it could'}")
+                check(
+                    status == "error" and "AccessDenied" in (error or ""),
+                    f"{a}'s kernel reads {b}'s notebook: {error or 'it could'}",
+                )
             else:
-                say(f"  (same-user spawner: {a}'s kernel {'could' if status == 'ok' else 'could not'} read {b}'s "
-                    "files — no isolation between learners in this mode, as docs/workshops.md says)")
+                say(
+                    f"  (same-user spawner: {a}'s kernel {'could' if status == 'ok' else 'could not'} read {b}'s "
+                    "files — no isolation between learners in this mode, as docs/workshops.md says)"
+                )
             await la.stop()
 
             # Two learners run 6.01 in quick mode at once while a third allocates without end.
             cells = code_cells(NOTEBOOKS / "solutions" / "6.01-simple-rnn.ipynb")
             level = await run_level(hub, [(a, pa), (b, pb)], cells, args.timeout, runaway=hog)
             for r in level["reports"]:
-                check(not r["failures"] and r.get("finished_s"),
-                      f"{r['learner']} ran 6.01 to the end beside the runaway learner: "
-                      f"{r['failures'] or str(r.get('finished_s')) + ' s'}, kernel peak {r.get('kernel_rss_peak_mb')} MB")
+                check(
+                    not r["failures"] and r.get("finished_s"),
+                    f"{r['learner']} ran 6.01 to the end beside the runaway learner: "
+                    f"{r['failures'] or str(r.get('finished_s')) + ' s'}, kernel peak {r.get('kernel_rss_peak_mb')} MB",
+                )
             ra = level["runaway"]
-            check("OutOfMemoryError" in str(ra.get("heap_hog")), f"runaway heap allocation stopped: {ra.get('heap_hog')}")
-            check("OutOfMemoryError" in str(ra.get("native_hog")) or "memory" in str(ra.get("native_hog")).lower(),
-                  f"runaway native allocation stopped: {ra.get('native_hog')}")
+            check(
+                "OutOfMemoryError" in str(ra.get("heap_hog")), f"runaway heap allocation stopped: {ra.get('heap_hog')}"
+            )
+            check(
+                "OutOfMemoryError" in str(ra.get("native_hog")) or "memory" in str(ra.get("native_hog")).lower(),
+                f"runaway native allocation stopped: {ra.get('native_hog')}",
+            )
             check(ra.get("alive_after") is True, "the runaway learner's kernel still answers afterwards")
             (Path(args.out) / "hub-test.json").parent.mkdir(parents=True, exist_ok=True)
             (Path(args.out) / "hub-test.json").write_text(json.dumps(level, indent=1))
@@ -627,7 +729,10 @@ async def status(args):
     except OSError:
         r = None
     if r is None or r.code != 200:
-        sys.exit(f"hub: no hub answers on 127.0.0.1:{args.port} ({r.code if r else 'connection refused'}); start it with ./lab hub start")
+        sys.exit(
+            f"hub: no hub answers on 127.0.0.1:{args.port} ({r.code if r else 'connection refused'}); "
+            "start it with ./lab hub start"
+        )
     for u in json.loads(r.body):
         server = u.get("servers", {}).get("")
         state = "running" if server and server.get("ready") else ("starting" if server else "stopped")
@@ -636,7 +741,9 @@ async def status(args):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="./lab hub", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="./lab hub", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("accounts")
     a.add_argument("count", type=int)
@@ -667,8 +774,10 @@ def main():
         if not read_accounts(str(ACCOUNTS))["learners"]:
             sys.exit("hub: no accounts yet: make them first, e.g. ./lab hub accounts 20")
         argv, env = hub_command(args.port)
-        say(f"JupyterHub on http://127.0.0.1:{args.port} (localhost only); learners log in with their accounts. "
-            "Stop with Ctrl-C.")
+        say(
+            f"JupyterHub on http://127.0.0.1:{args.port} (localhost only); learners log in with their accounts. "
+            "Stop with Ctrl-C."
+        )
         os.chdir(STATE)
         os.execve(argv[0], argv, env)
     runner = {"status": status, "load": load, "test": selftest}[args.cmd]

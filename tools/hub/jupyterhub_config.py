@@ -26,7 +26,7 @@ c.ConfigurableHTTPProxy.auth_token = env["RNNLAB_HUB_PROXY_TOKEN"]
 c.JupyterHub.cookie_secret_file = os.path.join(state, "cookie_secret")
 c.JupyterHub.db_url = "sqlite:///" + env.get("RNNLAB_HUB_DB", os.path.join(state, "jupyterhub.sqlite"))
 c.JupyterHub.log_level = env.get("RNNLAB_HUB_LOG_LEVEL", "WARN")
-c.JupyterHub.active_server_limit = int(env.get("RNNLAB_HUB_MAX_SERVERS", "0"))   # 0: no limit
+c.JupyterHub.active_server_limit = int(env.get("RNNLAB_HUB_MAX_SERVERS", "0"))  # 0: no limit
 
 from workshop_auth import WorkshopAuthenticator  # noqa: E402
 
@@ -35,9 +35,13 @@ c.WorkshopAuthenticator.accounts_file = env["RNNLAB_HUB_ACCOUNTS"]
 
 # The instructor's tools (the load run, ./lab hub status) talk to the hub's REST API with this token.
 c.JupyterHub.services = [{"name": "workshop-admin", "api_token": env["RNNLAB_HUB_ADMIN_TOKEN"]}]
-c.JupyterHub.load_roles = [{"name": "workshop-admin", "scopes": ["admin:users", "admin:servers", "list:users",
-                                                                 "read:users", "access:servers"],
-                            "services": ["workshop-admin"]}]
+c.JupyterHub.load_roles = [
+    {
+        "name": "workshop-admin",
+        "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "access:servers"],
+        "services": ["workshop-admin"],
+    }
+]
 
 # Each learner's server: the course's Python (readable by every learner), only the course kernel offered,
 # JupyterLab first, kernels culled by nothing (a workshop is short; stop servers from the admin page).
