@@ -5,9 +5,9 @@
                                         shape as the DL4J side; print one JSON line
   bench.py kernel                       seconds until the Java kernel answers, and until a first cell has
                                         loaded the library and built an exercise's network; one JSON line
-  bench.py report RESULTS.jsonl OUT.json [README.md]
+  bench.py report RESULTS.jsonl OUT.json [PAGE.md]
                                         the table of both frameworks with DL4J/PyTorch ratios; also as JSON,
-                                        and into the README's torch-bench section when given
+                                        and into the torch-bench section of PAGE.md (docs/performance.md) when given
 
 The PyTorch models have the exercises' layers and settings: Embedding(8000, 32), spatial dropout 0.4
 (Dropout1d), the recurrent part, dropout, one sigmoid output (as logits with BCEWithLogitsLoss), RMSprop
