@@ -220,30 +220,23 @@ public final class Trainer {
         if (model == null) {
             return noModel();
         }
-        int run = epochs;
-        if (maxEpochs.isPresent() && maxEpochs.getAsInt() < run) {
-            out.printf("Training %d of the %d epochs: %s=%d caps them.%n", maxEpochs.getAsInt(), run, EpochCap.ENV,
-                    maxEpochs.getAsInt());
-            run = maxEpochs.getAsInt();
-        }
+        int run = epochsToRun();
         if (runSeed != null) {
             Reseed.apply(model, runSeed);
             shuffleSeed = runSeed;
             out.printf("Seed %d (%s): initial weights drawn again and batches shuffled with it.%n", runSeed, Reseed.ENV);
         }
         OutputKind kind = OutputKind.of(model);
-        String metric = kind.metric;
         PrintStream log = verbose > 0 ? out : new PrintStream(java.io.OutputStream.nullOutputStream());
         log.printf("Train on %,d samples%s%n", train.size(),
                 validation == null ? "" : String.format(", validate on %,d samples", validation.size()));
         DataSetIterator it = train.iterator(batchSize, shuffleSeed);
-        int steps = (train.size() + batchSize - 1) / batchSize;
         OutputCapture capture = new OutputCapture();
         model.addListeners(capture);
+        EarlyStopping watcher = keepBestOf == null ? null : new EarlyStopping(keepBestOf, patience);
         List<Map<String, Double>> epochsDone = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
         best = null;
-        int sinceBest = 0;
         for (Callback c : callbacks) {
             c.onTrainBegin(run);
         }
@@ -251,59 +244,21 @@ public final class Trainer {
             for (int e = 1; e <= run; e++) {
                 log.printf("Epoch %d/%d%n", e, run);
                 long start = System.nanoTime();
-                ProgressBar bar = new ProgressBar(log, steps, verbose == 1);
-                it.reset();
-                double lossSum = 0;
-                double metricSum = 0;
-                int seen = 0;
-                int step = 0;
-                while (it.hasNext()) {
-                    DataSet batch = it.next();
-                    int n = batch.numExamples();
-                    capture.clear();
-                    model.fit(batch);
-                    lossSum += model.score() * n;
-                    if (metric != null) {
-                        float[] p = capture.outputs();
-                        if (p == null) {
-                            p = Predictor.floats(model.output(batch.getFeatures(), false));
-                        }
-                        float[] y = Predictor.floats(batch.getLabels());
-                        metricSum += kind.metric(p, y, (int) batch.getLabels().size(1)) * n;
-                    }
-                    seen += n;
-                    step++;
-                    bar.update(step, running(lossSum / seen, metric, metricSum / seen));
-                }
-                Map<String, Double> m = running(lossSum / seen, metric, metricSum / seen);
+                ProgressBar bar = new ProgressBar(log, (train.size() + batchSize - 1) / batchSize, verbose == 1);
+                Map<String, Double> m = trainOneEpoch(it, kind, capture, bar);
                 if (validation != null) {
-                    float[] p = Predictor.predict(model, validation);
-                    m.put("val_loss", kind == OutputKind.OTHER ? scoreOf(validation) : kind.loss(p, validation.labels(), validation.labelWidth()));
-                    if (metric != null) {
-                        m.put("val_" + metric, kind.metric(p, validation.labels(), validation.labelWidth()));
-                    }
+                    m.putAll(validationMetrics(validation, kind));
                 }
-                double secs = (System.nanoTime() - start) / 1e9;
                 bar.finish(m);
                 epochsDone.add(m);
-                seconds.add(secs);
+                seconds.add((System.nanoTime() - start) / 1e9);
                 for (Callback c : callbacks) {
                     c.onEpochEnd(new History(List.copyOf(epochsDone), List.copyOf(seconds), epochs, mode));
                 }
-                if (keepBestOf != null) {
-                    Double v = m.get(keepBestOf);
-                    if (v == null) {
-                        throw new IllegalArgumentException("cannot monitor \"" + keepBestOf + "\": the metrics are " + m.keySet()
-                                + (keepBestOf.startsWith("val_") ? " (set a validationSplit to get validation metrics)" : ""));
-                    }
-                    boolean higherIsBetter = keepBestOf.endsWith("accuracy");
-                    if (best == null || (higherIsBetter ? v > best.value() : v < best.value())) {
-                        best = new BestWeights(e, keepBestOf, v, model.params());
-                        sinceBest = 0;
-                    } else if (patience > 0 && ++sinceBest >= patience) {
-                        log.printf("Epoch %d: early stopping, %s has not improved for %d epochs.%n", e, keepBestOf, patience);
-                        break;
-                    }
+                boolean stop = watcher != null && watcher.onEpochEnd(e, m, model, log);
+                best = watcher == null ? null : watcher.best();
+                if (stop) {
+                    break;
                 }
             }
         } finally {
@@ -316,6 +271,56 @@ public final class Trainer {
         History h = new History(epochsDone, seconds, epochs, mode);
         out.printf("Trained %d epoch%s in %.1f s.%n", h.epochCount(), h.epochCount() == 1 ? "" : "s", h.totalSeconds());
         return h;
+    }
+
+    /** The epochs asked for, capped by {@link #maxEpochs} (and saying so). */
+    private int epochsToRun() {
+        if (maxEpochs.isPresent() && maxEpochs.getAsInt() < epochs) {
+            out.printf("Training %d of the %d epochs: %s=%d caps them.%n", maxEpochs.getAsInt(), epochs, EpochCap.ENV,
+                    maxEpochs.getAsInt());
+            return maxEpochs.getAsInt();
+        }
+        return epochs;
+    }
+
+    /** One pass over the batches: the averages of the loss and metric on each batch before its update, as Keras reports them. */
+    private Map<String, Double> trainOneEpoch(DataSetIterator it, OutputKind kind, OutputCapture capture, ProgressBar bar) {
+        String metric = kind.metric;
+        it.reset();
+        double lossSum = 0;
+        double metricSum = 0;
+        int seen = 0;
+        int step = 0;
+        while (it.hasNext()) {
+            DataSet batch = it.next();
+            int n = batch.numExamples();
+            capture.clear();
+            model.fit(batch);
+            lossSum += model.score() * n;
+            if (metric != null) {
+                float[] p = capture.outputs();
+                if (p == null) {
+                    p = Predictor.floats(model.output(batch.getFeatures(), false));
+                }
+                float[] y = Predictor.floats(batch.getLabels());
+                metricSum += kind.metric(p, y, (int) batch.getLabels().size(1)) * n;
+            }
+            seen += n;
+            step++;
+            bar.update(step, running(lossSum / seen, metric, metricSum / seen));
+        }
+        return running(lossSum / seen, metric, metricSum / seen);
+    }
+
+    /** val_loss and the validation metric, in inference mode. */
+    private Map<String, Double> validationMetrics(SequenceDataset validation, OutputKind kind) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        float[] p = Predictor.predict(model, validation);
+        m.put("val_loss", kind == OutputKind.OTHER ? scoreOf(validation) : kind.loss(p, validation.labels(), validation.labelWidth()));
+        if (kind.metric != null) {
+            m.put("val_" + kind.metric, kind.metric(p, validation.labels(), validation.labelWidth()));
+        }
+        return m;
     }
 
     private double scoreOf(SequenceDataset data) {
