@@ -7,7 +7,7 @@
                                          exit 1 if any cell failed or wrote to stderr
   notebooks.py student NB...             write notebooks/exercises/<name> from notebooks/solutions/<name>
   notebooks.py check NB...               exit 1 if a committed exercise differs from what `student` writes
-  notebooks.py results --records DIR... [--readme README.md]
+  notebooks.py results --records DIR... --plan PLAN.json [--readme README.md]
                                          the results table from the saved records (one folder per seed
                                          when several: mean and range), into the README's results section
 
@@ -250,7 +250,14 @@ def cmd_execute(paths, out, timeout, kernel=None, jobs=1):
 
 
 # --- results table for the README ---------------------------------------------------------------
-KERAS = {"6.01": 84.15, "6.02": 87.05, "6.03": 87.06, "6.04": 87.60, "6.05": 87.53}
+
+
+def keras_accuracies(plan):
+    """The Keras originals' accuracies by exercise, from the library's exercise plan (./lab writes it)."""
+    exercises = json.loads(Path(plan).read_text())
+    return {ex: e["keras"] for ex, e in exercises.items() if e.get("keras") is not None}
+
+
 BEGIN_RESULTS, END_RESULTS = "<!-- results:begin -->", "<!-- results:end -->"
 
 
@@ -280,7 +287,7 @@ def machine_line(records, seeds):
     )
 
 
-def results_table(folders):
+def results_table(folders, keras_by_exercise):
     """A markdown table of the saved exercise records in `folders` (one folder per seed when several),
     with the Keras originals beside them."""
     by_exercise = {}
@@ -304,7 +311,7 @@ def results_table(folders):
         ]
         for ex in sorted(by_exercise):
             r = by_exercise[ex][0]
-            keras = KERAS.get(ex)
+            keras = keras_by_exercise.get(ex)
             lines.append(
                 f"| {ex} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | "
                 f"{r['trainingSeconds'] / 60:.1f} min | {100 * r['testAccuracyLast']:.2f} % | "
@@ -325,7 +332,7 @@ def results_table(folders):
     for ex in sorted(by_exercise):
         rs = by_exercise[ex]
         r = rs[0]
-        keras = KERAS.get(ex)
+        keras = keras_by_exercise.get(ex)
         lines.append(
             f"| {ex} | {r['model']} | {r['recurrentParams']:,} | {r['epochs']} | {len(rs)} | "
             f"{sum(x['trainingSeconds'] for x in rs) / len(rs) / 60:.1f} min | "
@@ -335,8 +342,8 @@ def results_table(folders):
     return "\n".join(lines)
 
 
-def cmd_results(folders, readme):
-    table = results_table(folders)
+def cmd_results(folders, readme, plan):
+    table = results_table(folders, keras_accuracies(plan))
     if table is None:
         print(f"no result records in {', '.join(map(str, folders))}: nothing to write", file=sys.stderr)
         return 1
@@ -372,11 +379,12 @@ def main():
     res = sub.add_parser("results")
     res.add_argument("--records", required=True, nargs="+", help="folders of records; one per seed for several")
     res.add_argument("--readme", help="README to rewrite the results section of (default: print the table)")
+    res.add_argument("--plan", required=True, help="the library's exercise plan (JSON), for the Keras accuracies")
     args = ap.parse_args()
     if args.cmd == "execute":
         return cmd_execute(args.notebooks, args.out, args.timeout, args.kernel, args.jobs)
     if args.cmd == "results":
-        return cmd_results(args.records, args.readme)
+        return cmd_results(args.records, args.readme, args.plan)
     return {"student": cmd_student, "check": cmd_check}[args.cmd](args.notebooks)
 
 

@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public record ExerciseSpec(String id, String title, String notebook, List<LayerSpec> layers, LossFunction loss, double learningRate,
                            double rho, double epsilon, int epochs, int batchSize, double validationSplit,
-                           String monitor, double accuracyFloor, List<Step> steps) {
+                           String monitor, double accuracyFloor, double kerasAccuracy, List<Step> steps) {
 
     /** Copies the lists so the record stays unmodifiable. */
     public ExerciseSpec {

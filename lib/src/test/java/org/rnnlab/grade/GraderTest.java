@@ -104,6 +104,16 @@ class GraderTest {
     }
 
     @Test
+    void kerasAccuraciesComeFromTheCatalogue() {
+        assertEquals(List.of("6.01", "6.02", "6.03", "6.04", "6.05"), List.copyOf(Exercises.kerasAccuracies().keySet()));
+        assertEquals(84.15, Exercises.kerasAccuracies().get("6.01"), 1e-9);
+        assertEquals(87.53, Exercises.kerasAccuracies().get("6.05"), 1e-9);
+        String plan = Exercises.plansJson(Mode.FULL);
+        assertTrue(plan.contains("\"6.01\": {\"title\": \"SimpleRNN\", \"keras\": 84.15,"), plan);
+        assertTrue(plan.contains("\"6.07\": {\"title\": \"Airline passengers\", \"keras\": null,"), plan);
+    }
+
+    @Test
     void parameterCountsAreTheExercises() {
         assertEquals(2_080, Grader.exercise("6.01").recurrentParams());
         assertEquals(8_320, Grader.exercise("6.02").recurrentParams());
