@@ -33,7 +33,8 @@ public final class Exercises {
             "00", "Start here",
             "6.06", "Comparison of the five models",
             "6.08", "Inside the cells",
-            "6.09", "Text regression: star ratings with a BiLSTM")));
+            "6.09", "Text regression: star ratings with a BiLSTM",
+            "6.10", "Bigger models: a wide stacked LSTM and its bidirectional twin")));
 
     private Exercises() {
     }
@@ -43,17 +44,27 @@ public final class Exercises {
         int vocab = 8000;
         int len = 32;
         return List.of(
-                sentiment("6.01", "SimpleRNN", "6.01-simple-rnn", 10, List.of(embedding(vocab, len), spatialDropout(0.4),
+                sentiment("6.01", "SimpleRNN", "6.01-simple-rnn", 10, 84.15, List.of(embedding(vocab, len), spatialDropout(0.4),
                         simpleRnn(32, 32).lastStep(), dropout(0.4), output(32, 1, Activation.SIGMOID))),
-                sentiment("6.02", "LSTM", "6.02-lstm", 5, List.of(embedding(vocab, len), spatialDropout(0.4),
+                sentiment("6.02", "LSTM", "6.02-lstm", 5, 87.05, List.of(embedding(vocab, len), spatialDropout(0.4),
                         lstm(32, 32).lastStep(), dropout(0.4), output(32, 1, Activation.SIGMOID))),
-                sentiment("6.03", "GRU", "6.03-gru", 4, List.of(embedding(vocab, len), spatialDropout(0.4),
+                sentiment("6.03", "GRU", "6.03-gru", 4, 87.06, List.of(embedding(vocab, len), spatialDropout(0.4),
                         gru(32, 32, false).lastStep(), dropout(0.4), output(32, 1, Activation.SIGMOID))),
-                sentiment("6.04", "Bidirectional LSTM", "6.04-bidirectional-lstm", 4, List.of(embedding(vocab, len), spatialDropout(0.4),
+                sentiment("6.04", "Bidirectional LSTM", "6.04-bidirectional-lstm", 4, 87.60, List.of(embedding(vocab, len), spatialDropout(0.4),
                         lstm(32, 32).bidirectional(), dropout(0.4), output(64, 1, Activation.SIGMOID))),
-                sentiment("6.05", "Stacked LSTM", "6.05-stacked-lstm", 4, List.of(embedding(vocab, len), spatialDropout(0.4),
+                sentiment("6.05", "Stacked LSTM", "6.05-stacked-lstm", 4, 87.53, List.of(embedding(vocab, len), spatialDropout(0.4),
                         lstm(32, 32), lstm(32, 32).lastStep(), dropout(0.5), output(32, 1, Activation.SIGMOID))),
                 airline());
+    }
+
+    /**
+     * The test accuracies (%) the Keras originals report for the sentiment exercises, by exercise id in course
+     * order: one run each, last epoch. The comparison notebook and the README's results table show them.
+     */
+    public static Map<String, Double> kerasAccuracies() {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        all().stream().filter(e -> !Double.isNaN(e.kerasAccuracy())).forEach(e -> out.put(e.id(), e.kerasAccuracy()));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** The exercise with this id ("6.01"), if it is graded. */
@@ -61,7 +72,8 @@ public final class Exercises {
         return all().stream().filter(e -> e.id().equals(id)).findFirst();
     }
 
-    private static ExerciseSpec sentiment(String id, String title, String notebook, int epochs, List<LayerSpec> layers) {
+    private static ExerciseSpec sentiment(String id, String title, String notebook, int epochs, double keras,
+                                          List<LayerSpec> layers) {
         String list = layers.stream().map(LayerSpec::describe).collect(Collectors.joining(", "));
         String dl4j = layers.stream().map(Exercises::dl4j).collect(Collectors.joining(", "));
         Step model = new Step("model", ModelChecks.POINTS,
@@ -82,7 +94,7 @@ public final class Exercises {
                                 + "%.0f %%. Below that, run the model and training checks first: they catch most causes.", 100 * ACCURACY_FLOOR),
                         "Train on all 25,000 reviews (full mode) with the exercise's epochs, and call trainer.restoreBestWeights() before evaluating."));
         return new ExerciseSpec(id, title, notebook, layers, LossFunction.XENT, 0.001, 0.9, 1e-7, epochs, 128, 0.2, "val_accuracy",
-                ACCURACY_FLOOR, List.of(model, training, results));
+                ACCURACY_FLOOR, keras, List.of(model, training, results));
     }
 
     private static ExerciseSpec airline() {
@@ -94,7 +106,7 @@ public final class Exercises {
                         "new SimpleRnn.Builder().nIn(1).nOut(64).activation(Activation.TANH).build(), the same with LSTM.Builder "
                                 + "(DL4J's LSTM needs the tanh set), and new GRU.Builder().nIn(1).nOut(64).build() from org.rnnlab.layers."));
         return new ExerciseSpec("6.07", "Airline passengers", "6.07-airline-forecasting", layers, LossFunction.MSE, 0.001, 0.9, 1e-7, 100, 32, 0,
-                null, Double.NaN, List.of(step));
+                null, Double.NaN, Double.NaN, List.of(step));
     }
 
     private static String dl4j(LayerSpec l) {
@@ -114,7 +126,10 @@ public final class Exercises {
         };
     }
 
-    /** The steps of all exercises as JSON, for the autograder: id, title, and per step its name, points and call; ungraded notebooks have no steps. */
+    /**
+     * The steps of all exercises as JSON, for the autograder and the tools: id, title, the Keras original's accuracy
+     * (null where there is none), and per step its name, points and call; ungraded notebooks have no steps.
+     */
     public static String plansJson(org.rnnlab.Mode mode) {
         List<String> out = new ArrayList<>();
         for (ExerciseSpec e : all()) {
@@ -122,8 +137,9 @@ public final class Exercises {
                     .map(s -> String.format(Locale.ROOT, "{\"step\": %s, \"maxPoints\": %d, \"call\": %s}",
                             StepResult.quote(s.name()), maxPoints(s, mode), StepResult.quote(s.autogradeCall())))
                     .collect(Collectors.joining(", "));
-            out.add(String.format(Locale.ROOT, "%s: {\"title\": %s, \"steps\": [%s]}",
-                    StepResult.quote(e.id()), StepResult.quote(e.title()), steps));
+            out.add(String.format(Locale.ROOT, "%s: {\"title\": %s, \"keras\": %s, \"steps\": [%s]}",
+                    StepResult.quote(e.id()), StepResult.quote(e.title()),
+                    Double.isNaN(e.kerasAccuracy()) ? "null" : String.format(Locale.ROOT, "%.2f", e.kerasAccuracy()), steps));
         }
         UNGRADED.forEach((id, title) -> out.add(String.format("%s: {\"title\": %s, \"steps\": []}",
                 StepResult.quote(id), StepResult.quote(title))));
