@@ -168,7 +168,8 @@ def cmd_accounts(args):
 def cmd_remove(args):
     n = len(read_accounts(str(ACCOUNTS))["learners"])
     remove_accounts()
-    say(f"Removed {n} account(s) and their homes.")
+    (STATE / "passwords.csv").unlink(missing_ok=True)
+    say(f"Removed {n} account(s), their homes and the password sheet.")
 
 
 # --- the hub process ------------------------------------------------------------------------------
@@ -733,10 +734,17 @@ async def status(args):
             f"hub: no hub answers on 127.0.0.1:{args.port} ({r.code if r else 'connection refused'}); "
             "start it with ./lab hub start"
         )
-    for u in json.loads(r.body):
-        server = u.get("servers", {}).get("")
+    users = {u["name"]: u for u in json.loads(r.body)}
+    accounts = read_accounts(str(ACCOUNTS))["learners"]
+    for name in sorted(set(accounts) | set(users)):
+        u = users.get(name)
+        server = (u or {}).get("servers", {}).get("")
         state = "running" if server and server.get("ready") else ("starting" if server else "stopped")
-        say(f"{u['name']:20s} {state:9s} last activity {u.get('last_activity') or '-'}")
+        if u is None:
+            state = "never logged in"
+        elif name not in accounts:
+            state += " (account removed)"
+        say(f"{name:20s} {state:16s} last activity {(u or {}).get('last_activity') or '-'}")
     return 0
 
 
