@@ -49,10 +49,14 @@ for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
     if (pool.getType() == java.lang.management.MemoryType.HEAP) heapPeak += pool.getPeakUsage().getUsed();
 }
 System.out.println("PROBE " + heapPeak + " " + org.bytedeco.javacpp.Pointer.totalBytes());"""
-HEAP_HOG = """java.util.List<long[]> hog = new java.util.ArrayList<>();
-while (true) { hog.add(new long[1 << 20]); }"""
-NATIVE_HOG = """java.util.List<org.nd4j.linalg.api.ndarray.INDArray> arrays = new java.util.ArrayList<>();
-while (true) { arrays.add(org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1 << 25)); }"""
+HEAP_HOG = """{   // a block: once the heap is full, nothing refers to the list any more
+    java.util.List<long[]> hog = new java.util.ArrayList<>();
+    while (true) { hog.add(new long[1 << 20]); }
+}"""
+NATIVE_HOG = """{
+    java.util.List<org.nd4j.linalg.api.ndarray.INDArray> arrays = new java.util.ArrayList<>();
+    while (true) { arrays.add(org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1 << 25)); }
+}"""
 
 
 def say(*a):
@@ -312,6 +316,7 @@ class Learner:
     async def start_kernel(self):
         r = await fetch(self.server_url("api/kernels"), "POST", {"name": KERNEL}, token=self.token)
         self.kernel_id = json.loads(r.body)["id"]
+        self.report["kernel_id"] = self.kernel_id
         ws_url = self.server_url(f"api/kernels/{self.kernel_id}/channels").replace("http://", "ws://")
         self.ws = await websocket_connect(
             HTTPRequest(ws_url, headers={"Authorization": f"token {self.token}"}), max_message_size=64 << 20
@@ -389,9 +394,16 @@ class Learner:
             self.report["javacpp_mb"] = round(native / 2**20)
 
     async def stop(self):
+        """Stops the learner's server as the instructor would, and waits until the hub says it has stopped."""
         if self.ws:
             self.ws.close()
         await fetch(f"{self.hub.url}/hub/api/users/{self.name}/server", "DELETE", token=admin(), raise_error=False)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            r = await fetch(f"{self.hub.url}/hub/api/users/{self.name}", token=admin(), raise_error=False)
+            if r.code != 200 or not json.loads(r.body).get("servers"):
+                return
+            await asyncio.sleep(0.5)
 
 
 def code_cells(notebook):
@@ -402,8 +414,9 @@ def code_cells(notebook):
 class MemoryWatch:
     """Samples every learner's kernel (found by its kernel id) and server process: peak resident memory."""
 
-    def __init__(self, learners):
+    def __init__(self, learners, extra=()):
         self.learners = learners
+        self.extra = list(extra)  # measured per learner, left out of the total (the runaway learner)
         self.peak_total = 0
         self.min_available = psutil.virtual_memory().available
         self.task = None
@@ -411,7 +424,8 @@ class MemoryWatch:
     def sample(self):
         total = 0
         procs = list(psutil.process_iter(["pid", "cmdline"]))
-        for ln in self.learners:
+        for ln in self.learners + self.extra:
+            counted = ln not in self.extra
             for p in procs:
                 cmd = " ".join(p.info["cmdline"] or [])
                 try:
@@ -420,11 +434,11 @@ class MemoryWatch:
                         ln.report["kernel_rss_peak_mb"] = max(
                             ln.report.get("kernel_rss_peak_mb", 0), round(rss / 2**20)
                         )
-                        total += rss
+                        total += rss if counted else 0
                     elif "jupyterhub-singleuser" in cmd and p.environ().get("JUPYTERHUB_USER") == ln.name:
                         rss = p.memory_info().rss
                         ln.report["server_rss_mb"] = max(ln.report.get("server_rss_mb", 0), round(rss / 2**20))
-                        total += rss
+                        total += rss if counted else 0
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     pass
         self.peak_total = max(self.peak_total, total)
@@ -507,7 +521,7 @@ async def run_level(hub, accounts, cells, timeout, runaway=None):
     if runaway:
         extra = [Learner(hub, *runaway)]
     t0 = time.time()
-    with MemoryWatch(learners + extra) as watch:
+    with MemoryWatch(learners, extra) as watch:
         hog = [asyncio.ensure_future(runaway_session(extra[0], done))] if extra else []
         reports = await asyncio.gather(*(learner_session(ln, cells, timeout) for ln in learners))
         done.set()
@@ -704,6 +718,16 @@ async def selftest(args):
                     f"{r['learner']} ran 6.01 to the end beside the runaway learner: "
                     f"{r['failures'] or str(r.get('finished_s')) + ' s'}, kernel peak {r.get('kernel_rss_peak_mb')} MB",
                 )
+            ids = [r.get("kernel_id") for r in level["reports"] + [level["runaway"]] if r.get("kernel_id")]
+            left = [
+                p.pid
+                for p in psutil.process_iter(["cmdline"])
+                if any(k in " ".join(p.info["cmdline"] or []) for k in ids)
+            ]
+            check(
+                len(ids) == 3 and not left,
+                f"stopped servers leave no kernels behind ({len(ids)} kernels, {len(left)} left)",
+            )
             ra = level["runaway"]
             check(
                 "OutOfMemoryError" in str(ra.get("heap_hog")), f"runaway heap allocation stopped: {ra.get('heap_hog')}"

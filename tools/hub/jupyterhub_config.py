@@ -45,11 +45,13 @@ c.JupyterHub.load_roles = [
 
 # Each learner's server: the course's Python (readable by every learner), only the course kernel offered,
 # JupyterLab first, kernels culled by nothing (a workshop is short; stop servers from the admin page).
+from workshop_spawner import SameUserWorkshopSpawner, WorkshopSpawner  # noqa: E402
+
 if env.get("RNNLAB_HUB_SPAWNER", "system") == "same-user":
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
-    c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(state, "homes", "{username}")
+    c.JupyterHub.spawner_class = SameUserWorkshopSpawner
+    c.SameUserWorkshopSpawner.home_dir_template = os.path.join(state, "homes", "{username}")
 else:
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+    c.JupyterHub.spawner_class = WorkshopSpawner
 c.Spawner.cmd = [env["RNNLAB_HUB_SINGLEUSER"]]
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.default_url = "/lab/tree/exercises/00-start-here.ipynb"
