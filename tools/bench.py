@@ -200,23 +200,16 @@ def report(results_file, out_file, readme=None):
 
 
 def write_readme(readme, lines, rows):
-    import platform
-    import subprocess
     from pathlib import Path
+
+    from machine import cpu_model, java_version
 
     begin, end = "<!-- torch-bench:begin -->", "<!-- torch-bench:end -->"
     text = Path(readme).read_text(encoding="utf-8")
     if begin not in text or end not in text:
         sys.exit(f"{readme} has no {begin} ... {end} section")
-    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
-    cpu = (
-        next(
-            (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-            platform.machine(),
-        )
-        if Path("/proc/cpuinfo").exists()
-        else platform.machine()
-    )
+    java = java_version()
+    cpu = cpu_model()
     torch = next((r["framework"] for r in rows if r["framework"].startswith("PyTorch")), "PyTorch: not installed")
     block = (
         f"Measured by `./lab bench` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores ({cpu}), {java}, "

@@ -262,18 +262,10 @@ BEGIN_RESULTS, END_RESULTS = "<!-- results:begin -->", "<!-- results:end -->"
 
 
 def machine_line(records, seeds):
-    import platform
-    import subprocess
+    from machine import cpu_model, java_version
 
-    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
-    cpu = (
-        next(
-            (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-            platform.machine(),
-        )
-        if Path("/proc/cpuinfo").exists()
-        else platform.machine()
-    )
+    java = java_version()
+    cpu = cpu_model()
     runs = (
         "One run per model (seed 42)."
         if not seeds

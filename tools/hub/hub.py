@@ -17,7 +17,6 @@ import csv
 import datetime
 import json
 import os
-import platform
 import pwd
 import secrets
 import shutil
@@ -35,6 +34,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+from machine import cpu_model  # noqa: E402
 from workshop_auth import hash_password, read_accounts  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -498,12 +499,8 @@ async def runaway_session(learner, done):
 
 # --- load run -------------------------------------------------------------------------------------
 def machine():
-    model = next(
-        (ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")),
-        platform.processor(),
-    )
     return {
-        "cpu": model,
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "env": {k: v for k, v in ENV.items() if k.startswith(("OPENBLAS_", "OMP_"))},
