@@ -26,7 +26,6 @@ c.ConfigurableHTTPProxy.auth_token = env["RNNLAB_HUB_PROXY_TOKEN"]
 c.JupyterHub.cookie_secret_file = os.path.join(state, "cookie_secret")
 c.JupyterHub.db_url = "sqlite:///" + env.get("RNNLAB_HUB_DB", os.path.join(state, "jupyterhub.sqlite"))
 c.JupyterHub.log_level = env.get("RNNLAB_HUB_LOG_LEVEL", "WARN")
-c.JupyterHub.active_server_limit = int(env.get("RNNLAB_HUB_MAX_SERVERS", "0"))  # 0: no limit
 
 from workshop_auth import WorkshopAuthenticator  # noqa: E402
 
