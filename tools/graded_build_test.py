@@ -133,7 +133,7 @@ def main():
         problems.append(f"graded ReferenceModels.build: {reference!r}")
 
     solution, hint, reference = run_cells(args.practice)
-    if not re.search(r"Solution of 6\.01 · model.*new LastTimeStep\(new FastSimpleRnn\.Builder\(\)", solution, re.S):
+    if not re.search(r"Solution of 6\.01 · model.*new LastTimeStep\(new SimpleRnn\.Builder\(\)", solution, re.S):
         problems.append(f"practice Check.solution printed: {solution!r}")
     if 'Check.solution("6.01", "model")' not in hint:
         problems.append(f"practice Check.hint (last level) printed: {hint!r}")

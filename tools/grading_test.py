@@ -40,8 +40,8 @@ GRADED_CHECKS = ("Check.model(", "Check.training(", "Check.results(")
 
 def wrong_submissions():
     """(file name, notebook or raw text, {step: (points, max, hint substring)}, whole-submission error substring)."""
-    # An LSTM where the exercise has a SimpleRnn (the library's FastLSTM, so that training it stays quick).
-    rnn = ("new LastTimeStep(new FastSimpleRnn.Builder()", "new LastTimeStep(new FastLSTM.Builder()")
+    # An LSTM where the exercise has a SimpleRnn (DL4J's LSTM, which the Trainer runs on the faster loop).
+    rnn = ("new LastTimeStep(new SimpleRnn.Builder()", "new LastTimeStep(new LSTM.Builder()")
     cases = []
     cases.append(
         (

@@ -224,6 +224,26 @@ def runs_last(path):
     return bool(nbformat.read(path, as_version=4).metadata.get("rnnlab", {}).get("reads_records"))
 
 
+SOLUTIONS = Path(__file__).resolve().parent.parent / "notebooks" / "solutions"
+
+
+def resolve(names):
+    """Notebook paths from what a user typed: a path, or a solution's name or id such as 6.02 or 6.02-lstm."""
+    found = []
+    for name in names:
+        if Path(name).is_file():
+            found.append(name)
+            continue
+        stem = Path(name).name.removesuffix(".ipynb")
+        matches = sorted(SOLUTIONS.glob(f"{stem}*.ipynb"))
+        if len(matches) != 1:
+            known = ", ".join(m.stem.split("-")[0] for m in sorted(SOLUTIONS.glob("*.ipynb")))
+            what = "matches several" if matches else "is neither a notebook file nor a solution's id"
+            sys.exit(f"error: '{name}' {what}; give a path or one of: {known}")
+        found.append(str(matches[0]))
+    return found
+
+
 def cmd_execute(paths, out, timeout, kernel=None, jobs=1):
     """Runs the notebooks, `jobs` at a time (each kernel trains on one core); those that read the others'
     records run after all the rest."""
@@ -374,7 +394,7 @@ def main():
     res.add_argument("--plan", required=True, help="the library's exercise plan (JSON), for the Keras accuracies")
     args = ap.parse_args()
     if args.cmd == "execute":
-        return cmd_execute(args.notebooks, args.out, args.timeout, args.kernel, args.jobs)
+        return cmd_execute(resolve(args.notebooks), args.out, args.timeout, args.kernel, args.jobs)
     if args.cmd == "results":
         return cmd_results(args.records, args.readme, args.plan)
     return {"student": cmd_student, "check": cmd_check}[args.cmd](args.notebooks)

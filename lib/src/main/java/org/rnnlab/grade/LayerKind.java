@@ -2,14 +2,14 @@ package org.rnnlab.grade;
 
 /**
  * The kinds of layer the exercises use, with the name a learner knows from Keras, DL4J's own class, and the
- * class the sentiment notebooks write (this library's faster version of DL4J's layer, where it has one).
+ * class the notebooks write (DL4J's own, except for the GRU, which DL4J lacks and this library provides).
  */
 public enum LayerKind {
-    EMBEDDING("Embedding", "EmbeddingSequenceLayer", "FastEmbedding"),
+    EMBEDDING("Embedding", "EmbeddingSequenceLayer", "EmbeddingSequenceLayer"),
     SPATIAL_DROPOUT("SpatialDropout1D", "DropoutLayer with new SpatialDropout(keep)", "DropoutLayer with new SpatialDropout(keep)"),
     DROPOUT("Dropout", "DropoutLayer(keep)", "DropoutLayer(keep)"),
-    SIMPLE_RNN("SimpleRnn", "SimpleRnn", "FastSimpleRnn"),
-    LSTM("LSTM", "LSTM", "FastLSTM"),
+    SIMPLE_RNN("SimpleRnn", "SimpleRnn", "SimpleRnn"),
+    LSTM("LSTM", "LSTM", "LSTM"),
     GRU("GRU", "org.rnnlab.layers.GRU", "GRU"),
     DENSE("Dense", "DenseLayer", "DenseLayer"),
     OUTPUT("Dense output", "OutputLayer", "OutputLayer"),
@@ -35,7 +35,7 @@ public enum LayerKind {
         return dl4j;
     }
 
-    /** The class the sentiment notebooks build this kind with (FastLSTM for DL4J's LSTM; the checks accept both). */
+    /** The class the notebooks build this kind with, as a learner types it (e.g. {@code LSTM}, {@code GRU}). */
     public String course() {
         return course;
     }

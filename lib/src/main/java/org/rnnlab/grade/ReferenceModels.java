@@ -15,9 +15,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.rnnlab.layers.BidirectionalLastStep;
-import org.rnnlab.layers.FastEmbedding;
-import org.rnnlab.layers.FastLSTM;
-import org.rnnlab.layers.FastSimpleRnn;
 import org.rnnlab.layers.GRU;
 import org.rnnlab.layers.Orthogonal;
 
@@ -57,7 +54,7 @@ public final class ReferenceModels {
 
     private static Layer layer(ExerciseSpec spec, LayerSpec l) {
         return switch (l.kind()) {
-            case EMBEDDING -> new FastEmbedding.Builder().nIn(l.nIn()).nOut(l.nOut()).inputLength(MAX_LEN)
+            case EMBEDDING -> new EmbeddingSequenceLayer.Builder().nIn(l.nIn()).nOut(l.nOut()).inputLength(MAX_LEN)
                     .weightInit(new UniformDistribution(-0.05, 0.05)).build();
             case SPATIAL_DROPOUT -> new DropoutLayer.Builder().dropOut(new SpatialDropout(1 - l.rate())).build();
             case DROPOUT -> new DropoutLayer(1 - l.rate());
@@ -69,9 +66,9 @@ public final class ReferenceModels {
 
     private static Layer recurrent(LayerSpec l) {
         return switch (l.kind()) {
-            case SIMPLE_RNN -> new FastSimpleRnn.Builder().nIn(l.nIn()).nOut(l.nOut()).activation(Activation.TANH)
+            case SIMPLE_RNN -> new SimpleRnn.Builder().nIn(l.nIn()).nOut(l.nOut()).activation(Activation.TANH)
                     .weightInitRecurrent(new Orthogonal()).build();
-            case LSTM -> new FastLSTM.Builder().nIn(l.nIn()).nOut(l.nOut()).activation(Activation.TANH)
+            case LSTM -> new LSTM.Builder().nIn(l.nIn()).nOut(l.nOut()).activation(Activation.TANH)
                     .weightInitRecurrent(new Orthogonal()).build();
             default -> new GRU.Builder().nIn(l.nIn()).nOut(l.nOut()).resetAfter(Boolean.TRUE.equals(l.resetAfter())).build();
         };

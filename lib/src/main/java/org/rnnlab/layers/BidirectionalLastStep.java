@@ -14,6 +14,7 @@ import java.util.Collection;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+import org.rnnlab.engine.BidirectionalLastStepLayer;
 
 /**
  * Keras' {@code Bidirectional(LSTM(32))} (with {@code return_sequences=False}) for a

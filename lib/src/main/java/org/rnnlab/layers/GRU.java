@@ -16,6 +16,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
+import org.rnnlab.engine.GRULayer;
+import org.rnnlab.engine.GRUParamInitializer;
+import org.rnnlab.engine.LayerWiring;
 
 /**
  * A gated recurrent unit (Cho et al., 2014) with Keras' equations, which DL4J 1.0.0-M2.1 lacks.

@@ -12,6 +12,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnnlab.Mode;
 import org.rnnlab.data.SequenceDataset;
+import org.rnnlab.engine.FastNetwork;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -227,12 +228,14 @@ public final class Trainer {
             out.printf("Seed %d (%s): initial weights drawn again and batches shuffled with it.%n", runSeed, Reseed.ENV);
         }
         OutputKind kind = OutputKind.of(model);
+        MultiLayerNetwork net = FastNetwork.of(model);
+        FastNetwork.takeState(model, net);
         PrintStream log = verbose > 0 ? out : new PrintStream(java.io.OutputStream.nullOutputStream());
         log.printf("Train on %,d samples%s%n", train.size(),
                 validation == null ? "" : String.format(", validate on %,d samples", validation.size()));
         DataSetIterator it = train.iterator(batchSize, shuffleSeed);
         OutputCapture capture = new OutputCapture();
-        model.addListeners(capture);
+        net.addListeners(capture);
         EarlyStopping watcher = keepBestOf == null ? null : new EarlyStopping(keepBestOf, patience);
         List<Map<String, Double>> epochsDone = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
@@ -245,9 +248,9 @@ public final class Trainer {
                 log.printf("Epoch %d/%d%n", e, run);
                 long start = System.nanoTime();
                 ProgressBar bar = new ProgressBar(log, (train.size() + batchSize - 1) / batchSize, verbose == 1);
-                Map<String, Double> m = trainOneEpoch(it, kind, capture, bar);
+                Map<String, Double> m = trainOneEpoch(net, it, kind, capture, bar);
                 if (validation != null) {
-                    m.putAll(validationMetrics(validation, kind));
+                    m.putAll(validationMetrics(net, validation, kind));
                 }
                 bar.finish(m);
                 epochsDone.add(m);
@@ -262,7 +265,8 @@ public final class Trainer {
                 }
             }
         } finally {
-            model.getListeners().remove(capture);
+            net.getListeners().remove(capture);
+            FastNetwork.giveState(net, model);
         }
         if (restoreBest && best != null && best.epoch() != epochsDone.size()) {
             out.printf("Restoring the weights from the end of the best epoch: %d.%n", best.epoch());
@@ -284,7 +288,7 @@ public final class Trainer {
     }
 
     /** One pass over the batches: the averages of the loss and metric on each batch before its update, as Keras reports them. */
-    private Map<String, Double> trainOneEpoch(DataSetIterator it, OutputKind kind, OutputCapture capture, ProgressBar bar) {
+    private Map<String, Double> trainOneEpoch(MultiLayerNetwork net, DataSetIterator it, OutputKind kind, OutputCapture capture, ProgressBar bar) {
         String metric = kind.metric;
         it.reset();
         double lossSum = 0;
@@ -295,12 +299,12 @@ public final class Trainer {
             DataSet batch = it.next();
             int n = batch.numExamples();
             capture.clear();
-            model.fit(batch);
-            lossSum += model.score() * n;
+            net.fit(batch);
+            lossSum += net.score() * n;
             if (metric != null) {
                 float[] p = capture.outputs();
                 if (p == null) {
-                    p = Predictor.floats(model.output(batch.getFeatures(), false));
+                    p = Predictor.floats(net.output(batch.getFeatures(), false));
                 }
                 float[] y = Predictor.floats(batch.getLabels());
                 metricSum += kind.metric(p, y, (int) batch.getLabels().size(1)) * n;
@@ -313,19 +317,19 @@ public final class Trainer {
     }
 
     /** val_loss and the validation metric, in inference mode. */
-    private Map<String, Double> validationMetrics(SequenceDataset validation, OutputKind kind) {
+    private static Map<String, Double> validationMetrics(MultiLayerNetwork net, SequenceDataset validation, OutputKind kind) {
         Map<String, Double> m = new LinkedHashMap<>();
-        float[] p = Predictor.predict(model, validation);
-        m.put("val_loss", kind == OutputKind.OTHER ? scoreOf(validation) : kind.loss(p, validation.labels(), validation.labelWidth()));
+        float[] p = Predictor.predict(net, validation);
+        m.put("val_loss", kind == OutputKind.OTHER ? scoreOf(net, validation) : kind.loss(p, validation.labels(), validation.labelWidth()));
         if (kind.metric != null) {
             m.put("val_" + kind.metric, kind.metric(p, validation.labels(), validation.labelWidth()));
         }
         return m;
     }
 
-    private double scoreOf(SequenceDataset data) {
+    private static double scoreOf(MultiLayerNetwork net, SequenceDataset data) {
         int[] all = java.util.stream.IntStream.range(0, data.size()).toArray();
-        return model.score(new DataSet(data.featuresOf(all), data.labelsOf(all)), false);
+        return net.score(new DataSet(data.featuresOf(all), data.labelsOf(all)), false);
     }
 
     private static Map<String, Double> running(double loss, String metric, double metricValue) {

@@ -264,7 +264,7 @@ class GraderTest {
         assertTrue(out.contains("there is no graded exercise \"9.99\""), out);
         assertTrue(out.contains("Hint 1 of 2 for 6.01 · model: The network has 5 layers"), out);
         assertTrue(out.contains("exercise 6.01 has no step \"nothing\""), out);
-        assertTrue(out.contains("new LastTimeStep(new FastSimpleRnn.Builder()"), "the solution comes from the packed notebook:\n" + out);
+        assertTrue(out.contains("new LastTimeStep(new SimpleRnn.Builder()"), "the solution comes from the packed notebook:\n" + out);
     }
 
     @Test
@@ -299,7 +299,7 @@ class GraderTest {
         assertTrue(out.contains("Keras' RMSprop has ρ = 0.9"), out);
         assertTrue(out.contains("there is no part \"wheels\""), out);
         String solution = out.substring(out.indexOf("Solution of 6.01 · recurrent"));
-        assertTrue(solution.contains("new LastTimeStep(new FastSimpleRnn.Builder()") && !solution.contains("RmsProp"), solution);
+        assertTrue(solution.contains("new LastTimeStep(new SimpleRnn.Builder()") && !solution.contains("RmsProp"), solution);
         assertTrue(captured(() -> System.out.println(Check.ready(1, null, 2))).contains("1 of the 3 parts above is still null"));
     }
 

@@ -29,6 +29,8 @@ import org.rnnlab.train.ModelSummary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.rnnlab.engine.FastLSTM;
+import org.rnnlab.engine.FastSimpleRnn;
 
 class BidirectionalLastStepTest extends GradientCheckSupport {
 

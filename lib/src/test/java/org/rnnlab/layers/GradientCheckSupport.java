@@ -11,23 +11,23 @@ import org.nd4j.linalg.factory.Nd4j;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the layer tests share: double precision for their duration, and DL4J's numerical gradient check. */
-abstract class GradientCheckSupport {
+public abstract class GradientCheckSupport {
 
     private static DataType previous;
 
     @BeforeAll
-    static void doublePrecision() {
+    public static void doublePrecision() {
         previous = Nd4j.dataType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     }
 
     @AfterAll
-    static void restorePrecision() {
+    public static void restorePrecision() {
         Nd4j.setDefaultDataTypes(previous, previous);
     }
 
     /** Initialises {@code net} and moves every parameter a little, so that zero biases are checked too. */
-    static MultiLayerNetwork initPerturbed(MultiLayerNetwork net) {
+    protected static MultiLayerNetwork initPerturbed(MultiLayerNetwork net) {
         net.init();
         INDArray p = net.params();
         p.addi(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5).muli(0.2));
@@ -36,14 +36,14 @@ abstract class GradientCheckSupport {
     }
 
     /** Compares backprop's gradients with central differences; the label mask follows the input mask for sequence labels. */
-    static void assertGradientsOk(MultiLayerNetwork net, INDArray in, INDArray labels, INDArray mask) {
+    protected static void assertGradientsOk(MultiLayerNetwork net, INDArray in, INDArray labels, INDArray mask) {
         assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(in).labels(labels)
                 .inputMask(mask).labelMask(labels.rank() == 3 ? mask : null)
                 .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)), "gradient check failed");
     }
 
     /** The same [batch, features, time] values in every layout a layer may be handed: orders, strides, another type. */
-    static INDArray[] layouts(INDArray in) {
+    protected static INDArray[] layouts(INDArray in) {
         return new INDArray[]{
                 in.dup('c'),                                          // features and steps both strided
                 in.dup('f'),                                          // examples adjacent

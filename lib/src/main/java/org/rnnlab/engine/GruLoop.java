@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,11 +49,11 @@ final class GruLoop {
         int nIn = in.features();
         double[] x = in.rows();
         int recWidth = resetAfter ? width : n;
-        double[] bias = Kernels.rowMajor(b);
-        double[] a = Kernels.project(x, nIn, w, b, width);
+        double[] bias = LoopMath.rowMajor(b);
+        double[] a = LoopMath.project(x, nIn, w, b, width);
         double[] rec = new double[steps * batch * recWidth];
         double[] h = new double[steps * batch * n];
-        double[] rw = Kernels.rowMajor(rwArray);
+        double[] rw = LoopMath.rowMajor(rwArray);
         if (resetAfter) {
             first.right(rw, n, width);
         } else {
@@ -103,9 +103,9 @@ final class GruLoop {
         int n = units;
         int width = 3 * n;
         int batch = s.batch();
-        double[] bias = Kernels.rowMajor(b);
-        double[] wRows = Kernels.rowMajor(w);
-        double[] rw = Kernels.rowMajor(rwArray);
+        double[] bias = LoopMath.rowMajor(b);
+        double[] wRows = LoopMath.rowMajor(w);
+        double[] rw = LoopMath.rowMajor(rwArray);
         Pointer wZR = s.matrix(columns(wRows, width, 0, 2 * n));
         Pointer wH = s.matrix(columns(wRows, width, 2 * n, width));
         Pointer rwZR = s.matrix(columns(rw, width, 0, 2 * n));
@@ -127,9 +127,9 @@ final class GruLoop {
                 s.product(prev, prev0, batch, n, rwZR, 2 * n, zrN, 0, 1.0);
             }
             s.get(zrN, 0, zr, 0, zr.length);
-            Kernels.addRowVector(zr, 2 * n, bias, 0);
+            LoopMath.addRowVector(zr, 2 * n, bias, 0);
             if (resetAfter) {
-                Kernels.addRowVector(zr, 2 * n, bias, width);                // c_zr
+                LoopMath.addRowVector(zr, 2 * n, bias, width);                // c_zr
             }
             Nonlinear.sigmoid(zr, 0, zr.length);
             s.inputProduct(t, wH, n, candN, 0, n, 0.0);
@@ -142,7 +142,7 @@ final class GruLoop {
                     s.get(recN, 0, rec, 0, rec.length);
                 }
                 s.get(candN, 0, cand, 0, cand.length);
-                Kernels.addRowVector(rec, n, bias, width + 2 * n);          // c_h
+                LoopMath.addRowVector(rec, n, bias, width + 2 * n);          // c_h
                 for (int i = 0; i < batch; i++) {
                     for (int k = 0; k < n; k++) {
                         cand[i * n + k] += zr[i * 2 * n + n + k] * rec[i * n + k];
@@ -161,7 +161,7 @@ final class GruLoop {
                 }
                 s.get(candN, 0, cand, 0, cand.length);
             }
-            Kernels.addRowVector(cand, n, bias, 2 * n);
+            LoopMath.addRowVector(cand, n, bias, 2 * n);
             Nonlinear.tanh(cand, 0, cand, 0, cand.length);
             // h_t = ĥ + z ⊙ (h_{t-1} − ĥ)
             for (int i = 0; i < batch; i++) {
@@ -247,16 +247,16 @@ final class GruLoop {
         double[] a = p.gates();
         double[] h = p.h();
         double[] rec = p.rec();
-        double[] rw = Kernels.rowMajor(rwArray);
+        double[] rw = LoopMath.rowMajor(rwArray);
         double[] dA = new double[a.length];
         double[] dHU = resetAfter ? new double[a.length] : null;
         double[] dh = new double[batch * n];
         if (resetAfter) {
-            first.right(Kernels.transpose(rw, n, width), width, n);
+            first.right(LoopMath.transpose(rw, n, width), width, n);
         } else {
             // Both products take a whole row of dA (z, r, h) against RWᵀ with the other blocks' rows zeroed.
-            first.right(Kernels.transpose(zeroColumns(rw, width, 2 * n, width), n, width), width, n);
-            second.right(Kernels.transpose(zeroColumns(rw, width, 0, 2 * n), n, width), width, n);
+            first.right(LoopMath.transpose(zeroColumns(rw, width, 2 * n, width), n, width), width, n);
+            second.right(LoopMath.transpose(zeroColumns(rw, width, 0, 2 * n), n, width), width, n);
         }
         double[] dUpdate = new double[batch * n];
         double[] dRh = new double[batch * n];

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -20,9 +20,9 @@ import java.util.Map;
  * time-major rows (row t·batch + i is example i at step t) the loops work on as plain doubles.
  * A step's own recurrent product goes through {@link StepGemm}.
  */
-final class Kernels {
+final class LoopMath {
 
-    private Kernels() {
+    private LoopMath() {
     }
 
     /** The transpose of a row-major [rows × cols] matrix, row-major. */

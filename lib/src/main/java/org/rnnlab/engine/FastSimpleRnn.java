@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -15,7 +15,7 @@ import java.util.Collection;
  * same configuration class underneath (a {@code SimpleRnn} to every check, summary and initialiser),
  * the same parameters, equations and outputs. Its activation defaults to tanh, as in Keras.
  *
- * <pre>{@code new LastTimeStep(new FastSimpleRnn.Builder().nIn(32).nOut(32).weightInitRecurrent(new Orthogonal()).build())}</pre>
+ * <p>Learners do not write it: they write DL4J's {@code SimpleRnn}, and {@link FastNetwork} puts this class in its place when the network is trained or run.
  */
 public class FastSimpleRnn extends SimpleRnn {
 

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -10,6 +10,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnnlab.layers.GRU;
+import org.rnnlab.layers.Orthogonal;
 
 /** Lays out and initialises a {@link GRU}'s parameters: W [nIn, 3·nOut], RW [nOut, 3·nOut], b [1, 3·nOut] or [1, 6·nOut]. */
 public final class GRUParamInitializer implements ParamInitializer {

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -17,7 +17,7 @@ import java.util.Arrays;
 
 /**
  * The computation of a {@link FastSimpleRnn}: h_t = tanh(x_t·W + h_{t-1}·RW + b), DL4J's equation and
- * parameters, with the time loop over plain arrays ({@link Kernels}). Masks, other activations, layer
+ * parameters, with the time loop over plain arrays ({@link LoopMath}). Masks, other activations, layer
  * normalisation and weight noise go to DL4J's own implementation, which it extends.
  */
 public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePrediction {
@@ -67,7 +67,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
             return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = forward(true, workspaceMgr);
-        return permuteIfNWC(Kernels.toNcw(kept.h(), kept.steps(), kept.batch(), (int) layerConf().getNOut(), dataType,
+        return permuteIfNWC(LoopMath.toNcw(kept.h(), kept.steps(), kept.batch(), (int) layerConf().getNOut(), dataType,
                 workspaceMgr, ArrayType.ACTIVATIONS));
     }
 
@@ -79,9 +79,9 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         assertInputSet(false);
         int units = (int) layerConf().getNOut();
         try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, reversed, dataType, mgr)) {
-            Pointer w = s.matrix(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.WEIGHT_KEY)));
-            Pointer rw = s.matrix(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)));
-            double[] bias = Kernels.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
+            Pointer w = s.matrix(LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.WEIGHT_KEY)));
+            Pointer rw = s.matrix(LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)));
+            double[] bias = LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
             int batch = s.batch();
             int block = batch * units;
             double[] z = new double[block];
@@ -92,7 +92,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
                     s.product(s.previousOutput(), off - block, batch, units, rw, units, s.output(), off, 1.0);
                 }
                 s.get(s.output(), off, z, 0, block);
-                Kernels.addRowVector(z, units, bias, 0);
+                LoopMath.addRowVector(z, units, bias, 0);
                 Nonlinear.tanh(z, 0, z, 0, block);
                 s.put(z, 0, s.output(), off, block);
             }
@@ -107,10 +107,10 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         int batch = (int) in.size(0);
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
-        double[] x = Kernels.timeMajor(in);
-        double[] h = Kernels.project(x, (int) in.size(1), getParam(SimpleRnnParamInitializer.WEIGHT_KEY),
+        double[] x = LoopMath.timeMajor(in);
+        double[] h = LoopMath.project(x, (int) in.size(1), getParam(SimpleRnnParamInitializer.WEIGHT_KEY),
                 getParam(SimpleRnnParamInitializer.BIAS_KEY), units);
-        gemm.right(Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
+        gemm.right(LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
         int block = batch * units;
         for (int t = 0; t < steps; t++) {
             int off = t * block;
@@ -134,10 +134,10 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         int steps = p.steps();
         int units = (int) layerConf().getNOut();
         int block = batch * units;
-        double[] dz = Kernels.timeMajor(permuteIfNWC(epsilon));
+        double[] dz = LoopMath.timeMajor(permuteIfNWC(epsilon));
         INDArray w = getParam(SimpleRnnParamInitializer.WEIGHT_KEY);
-        double[] rw = Kernels.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY));
-        gemm.right(Kernels.transpose(rw, units, units), units, units);
+        double[] rw = LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY));
+        gemm.right(LoopMath.transpose(rw, units, units), units, units);
         double[] h = p.h();
         double[] carried = new double[block];
         for (int t = steps - 1; t >= 0; t--) {
@@ -150,7 +150,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
             gemm.mulAdd(dz, off, carried, 0, batch);
         }
 
-        Pair<Gradient, INDArray> g = Kernels.gradients(dz, dz, units, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
+        Pair<Gradient, INDArray> g = LoopMath.gradients(dz, dz, units, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
                 dataType, workspaceMgr, SimpleRnnParamInitializer.WEIGHT_KEY, SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY,
                 SimpleRnnParamInitializer.BIAS_KEY);
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -19,6 +19,7 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+import org.rnnlab.layers.GRU;
 
 /**
  * The computation of a {@link GRU}: forward pass and backpropagation through time. The input
@@ -64,7 +65,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
             return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = fastForward(workspaceMgr);
-        return permuteIfNWC(Kernels.toNcw(kept.h(), kept.steps(), kept.batch(), (int) nOut(), dataType, workspaceMgr,
+        return permuteIfNWC(LoopMath.toNcw(kept.h(), kept.steps(), kept.batch(), (int) nOut(), dataType, workspaceMgr,
                 ArrayType.ACTIVATIONS));
     }
 
@@ -118,9 +119,9 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
         kept = null;
         int n = (int) nOut();
         INDArray rw = getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY);
-        GruLoop.Deltas d = loop().backward(p, Kernels.timeMajor(permuteIfNWC(epsilon)), rw);
+        GruLoop.Deltas d = loop().backward(p, LoopMath.timeMajor(permuteIfNWC(epsilon)), rw);
         boolean resetAfter = layerConf().isResetAfter();
-        Pair<Gradient, INDArray> g = Kernels.gradients(d.input(), resetAfter ? d.recurrent() : d.input(), 3 * n, p.x(), p.h(),
+        Pair<Gradient, INDArray> g = LoopMath.gradients(d.input(), resetAfter ? d.recurrent() : d.input(), 3 * n, p.x(), p.h(),
                 n, p.batch(), getParam(GRUParamInitializer.WEIGHT_KEY), gradientViews, gradientsFlattened, dataType, mgr,
                 GRUParamInitializer.WEIGHT_KEY, GRUParamInitializer.RECURRENT_WEIGHT_KEY, GRUParamInitializer.BIAS_KEY);
         if (!resetAfter) {
@@ -128,7 +129,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
             int rows = p.steps() * p.batch();
             double[] g2 = Blas.product(Blas.Block.of(p.rec(), rows, n), true, new Blas.Block(d.input(), 2 * n, 3 * n, rows, n), false);
             gradientViews.get(GRUParamInitializer.RECURRENT_WEIGHT_KEY).get(all(), interval(2 * n, 3 * n))
-                    .assign(Kernels.matrix(g2, n, n));
+                    .assign(LoopMath.matrix(g2, n, n));
         }
         weightNoiseParams.clear();
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -12,13 +12,13 @@ import java.util.Collection;
  * do in {@code instantiate}: listeners, index, parameter views (initialised by the configuration's
  * initializer) and configuration; shared by this library's layer configurations.
  */
-final class LayerWiring {
+public final class LayerWiring {
 
     private LayerWiring() {
     }
 
     /** Wires {@code layer} (built from {@code config}) into its network and returns it. */
-    static Layer wire(Layer layer, org.deeplearning4j.nn.conf.layers.Layer config, NeuralNetConfiguration conf,
+    public static Layer wire(Layer layer, org.deeplearning4j.nn.conf.layers.Layer config, NeuralNetConfiguration conf,
                       Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams) {
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);

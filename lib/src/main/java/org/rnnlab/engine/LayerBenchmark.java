@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.rnnlab.layers.BidirectionalLastStep;
+import org.rnnlab.layers.GRU;
 
 /**
  * Benchmark of this package's layers against DL4J's on IMDB-shaped data (20,000 sequences of 200

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -24,6 +24,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.rnnlab.layers.GRU;
+import org.rnnlab.layers.GradientCheckSupport;
 
 class GRUTest extends GradientCheckSupport {
 

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -16,7 +16,7 @@ import java.util.Collection;
  * the same parameters in the same layout (gate blocks g, f, o, i), the same equations and outputs.
  * Unlike DL4J's builder, its activation defaults to tanh, as in Keras.
  *
- * <pre>{@code new LastTimeStep(new FastLSTM.Builder().nIn(32).nOut(32).weightInitRecurrent(new Orthogonal()).build())}</pre>
+ * <p>Learners do not write it: they write DL4J's {@code LSTM}, and {@link FastNetwork} puts this class in its place when the network is trained or run.
  */
 public class FastLSTM extends LSTM {
 

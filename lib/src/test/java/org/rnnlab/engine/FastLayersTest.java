@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -24,6 +24,9 @@ import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.rnnlab.layers.BidirectionalLastStep;
+import org.rnnlab.layers.GradientCheckSupport;
+import org.rnnlab.layers.Orthogonal;
 
 /** FastLSTM and FastSimpleRnn give DL4J's outputs and gradients, and pass the numerical gradient check. */
 class FastLayersTest extends GradientCheckSupport {

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 /**
  * The cells' nonlinearities over runs of an array, the costliest part of a step: vectorised with
@@ -34,13 +34,13 @@ final class Nonlinear {
 
     static void scalarSigmoid(double[] a, int off, int len) {
         for (int i = off; i < off + len; i++) {
-            a[i] = Kernels.sigmoid(a[i]);
+            a[i] = LoopMath.sigmoid(a[i]);
         }
     }
 
     static void scalarTanh(double[] src, int sOff, double[] dst, int dOff, int len) {
         for (int i = 0; i < len; i++) {
-            dst[dOff + i] = Kernels.tanh(src[sOff + i]);
+            dst[dOff + i] = LoopMath.tanh(src[sOff + i]);
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -36,8 +36,8 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         int length = (int) (input.length() / batch);
         int width = (int) c.getNOut();
         // Output gradients as time-major rows (position t·batch + i), whatever the layer's output format.
-        double[] delta = Kernels.timeMajor(c.getOutputFormat() == RNNFormat.NCW ? epsilon : epsilon.permute(0, 2, 1));
-        double[] words = Kernels.rowMajor(input.reshape(input.ordering(), batch, length));
+        double[] delta = LoopMath.timeMajor(c.getOutputFormat() == RNNFormat.NCW ? epsilon : epsilon.permute(0, 2, 1));
+        double[] words = LoopMath.rowMajor(input.reshape(input.ordering(), batch, length));
         double[] grad = new double[Math.toIntExact(c.getNIn() * width)];
         for (int t = 0; t < length; t++) {
             for (int i = 0; i < batch; i++) {
@@ -49,7 +49,7 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
             }
         }
         INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        wg.assign(Kernels.matrix(grad, c.getNIn(), width));
+        wg.assign(LoopMath.matrix(grad, c.getNIn(), width));
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, wg);
         return new Pair<>(g, null);

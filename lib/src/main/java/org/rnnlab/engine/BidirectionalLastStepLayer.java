@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
@@ -73,7 +73,7 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
         INDArray f = fwdLayer.activate(input, training, workspaceMgr);
         INDArray b = !training && bwdLayer instanceof ReversiblePrediction r && r.predictsReversed()
                 ? r.predictReversed(input, workspaceMgr)
-                : bwdLayer.activate(Kernels.reverseTime(input), training, workspaceMgr);
+                : bwdLayer.activate(LoopMath.reverseTime(input), training, workspaceMgr);
         return combine(f.get(all(), all(), point(steps - 1)), b.get(all(), all(), point(steps - 1)), workspaceMgr);
     }
 
@@ -198,7 +198,7 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
                 g.gradientForVariable().put(BidirectionalParamInitializer.FORWARD_PREFIX + k, v));
         gb.getFirst().gradientForVariable().forEach((k, v) ->
                 g.gradientForVariable().put(BidirectionalParamInitializer.BACKWARD_PREFIX + k, v));
-        return new Pair<>(g, gf.getSecond().addi(Kernels.reverseTime(gb.getSecond())));
+        return new Pair<>(g, gf.getSecond().addi(LoopMath.reverseTime(gb.getSecond())));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -18,7 +18,7 @@ import java.util.Arrays;
 
 /**
  * The computation of a {@link FastLSTM}: DL4J's LSTM equations and parameters, with the time loop
- * run over plain arrays ({@link Kernels}, {@link Nonlinear}) instead of a dozen ND4J calls per step. Configurations it
+ * run over plain arrays ({@link LoopMath}, {@link Nonlinear}) instead of a dozen ND4J calls per step. Configurations it
  * was not written for (masks, an activation other than tanh or gates other than sigmoid, weight
  * noise, truncated BPTT, stored state) go to DL4J's own implementation, which it extends.
  *
@@ -74,7 +74,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
             return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = forward(true, workspaceMgr);
-        return permuteIfNWC(Kernels.toNcw(kept.h(), kept.steps(), kept.batch(), (int) layerConf().getNOut(), dataType,
+        return permuteIfNWC(LoopMath.toNcw(kept.h(), kept.steps(), kept.batch(), (int) layerConf().getNOut(), dataType,
                 workspaceMgr, ArrayType.ACTIVATIONS));
     }
 
@@ -113,10 +113,10 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        double[] x = Kernels.timeMajor(in);
-        double[] z = Kernels.project(x, (int) in.size(1), getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
+        double[] x = LoopMath.timeMajor(in);
+        double[] z = LoopMath.project(x, (int) in.size(1), getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
                 getParam(LSTMParamInitializer.BIAS_KEY), width);
-        gemm.right(Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
+        gemm.right(LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
         int cells = steps * batch * units;
         double[] c = new double[cells];
         double[] tc = new double[cells];
@@ -143,10 +143,10 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         int width = 4 * units;
         try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, reversed, dataType, mgr)) {
             int batch = s.batch();
-            Pointer w = s.matrix(Kernels.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)));
-            Pointer rw = s.matrix(Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)));
+            Pointer w = s.matrix(LoopMath.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)));
+            Pointer rw = s.matrix(LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)));
             Pointer zNative = s.scratch(batch * width);
-            double[] bias = Kernels.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
+            double[] bias = LoopMath.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
             double[] z = new double[batch * width];
             double[] c = new double[batch * units];
             double[] tc = new double[batch * units];
@@ -157,7 +157,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
                     s.product(s.previousOutput(), s.outputOffset(t - 1), batch, units, rw, width, zNative, 0, 1.0);
                 }
                 s.get(zNative, 0, z, 0, z.length);
-                Kernels.addRowVector(z, width, bias, 0);
+                LoopMath.addRowVector(z, width, bias, 0);
                 step(z, 0, c, t > 0 ? 0 : -1, 0, tc, 0, h, 0, batch, units);
                 s.put(h, 0, s.output(), s.outputOffset(t), h.length);
             }
@@ -177,10 +177,10 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         int steps = p.steps();
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        double[] eps = Kernels.timeMajor(permuteIfNWC(epsilon));
+        double[] eps = LoopMath.timeMajor(permuteIfNWC(epsilon));
         INDArray w = getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY);
-        double[] rw = Kernels.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
-        gemm.right(Kernels.transpose(rw, units, width), width, units);
+        double[] rw = LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
+        gemm.right(LoopMath.transpose(rw, units, width), width, units);
         double[] gates = p.gates();
         double[] dz = new double[gates.length];
         double[] dh = new double[batch * units];
@@ -211,7 +211,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
             gemm.mulAdd(dz, row0 * width, dh, 0, batch);
         }
 
-        Pair<Gradient, INDArray> g = Kernels.gradients(dz, dz, width, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
+        Pair<Gradient, INDArray> g = LoopMath.gradients(dz, dz, width, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
                 dataType, workspaceMgr, LSTMParamInitializer.INPUT_WEIGHT_KEY, LSTMParamInitializer.RECURRENT_WEIGHT_KEY,
                 LSTMParamInitializer.BIAS_KEY);
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));

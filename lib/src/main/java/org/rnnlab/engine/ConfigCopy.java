@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

@@ -1,4 +1,4 @@
-package org.rnnlab.layers;
+package org.rnnlab.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -15,7 +15,7 @@ import java.util.Collection;
  * the same parameters and outputs; only the gradient's scatter-add over the batch's word indices
  * runs as one loop instead of ND4J's row-by-row scatter.
  *
- * <pre>{@code new FastEmbedding.Builder().nIn(8000).nOut(32).inputLength(200).build()}</pre>
+ * <p>Learners do not write it: they write DL4J's {@code EmbeddingSequenceLayer}, and {@link FastNetwork} puts this class in its place when the network is trained or run.
  */
 public class FastEmbedding extends EmbeddingSequenceLayer {
 
