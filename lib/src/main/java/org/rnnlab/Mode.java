@@ -11,7 +11,8 @@ import java.util.Locale;
  * unset, e.g. in a learner's own Jupyter) uses all 50,000 reviews. The notebook code is the same in both.
  */
 public enum Mode {
-    QUICK, FULL;
+    QUICK,
+    FULL;
 
     /** The environment variable that selects the mode: {@code quick} or {@code full}. */
     public static final String ENV = "RNNLAB_MODE";
@@ -29,8 +30,8 @@ public enum Mode {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "quick" -> QUICK;
             case "full" -> FULL;
-            default -> throw new IllegalArgumentException(
-                    ENV + " must be \"quick\" or \"full\", was \"" + value + "\"");
+            default ->
+                throw new IllegalArgumentException(ENV + " must be \"quick\" or \"full\", was \"" + value + "\"");
         };
     }
 

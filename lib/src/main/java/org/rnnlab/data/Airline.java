@@ -1,14 +1,13 @@
 package org.rnnlab.data;
 
-import tech.tablesaw.api.ColumnType;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.io.csv.CsvReadOptions;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
 
 /**
  * Loads the monthly international airline passengers, 1949–1960 (thousands; Box & Jenkins' series G),
@@ -19,14 +18,14 @@ public final class Airline {
     /** Class-path location of the shipped series. */
     public static final String RESOURCE = "/org/rnnlab/data/airline-passengers.csv";
 
-    private Airline() {
-    }
+    private Airline() {}
 
     /** The shipped series (144 months). */
     public static Table load() {
         try (InputStream in = Airline.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is not on the class path: rebuild the library with ./lab setup");
+                throw new IllegalStateException(
+                        RESOURCE + " is not on the class path: rebuild the library with ./lab setup");
             }
             return read(in, "airline-passengers.csv");
         } catch (IOException e) {
@@ -47,13 +46,13 @@ public final class Airline {
     }
 
     private static Table read(InputStream in, String name) {
-        Table t = Table.read().usingOptions(CsvReadOptions.builder(in).tableName(name)
-                .columnTypesPartial(col -> switch (col) {
+        Table t = Table.read()
+                .usingOptions(CsvReadOptions.builder(in).tableName(name).columnTypesPartial(col -> switch (col) {
                     case "Month" -> java.util.Optional.of(ColumnType.STRING);
                     case "Passengers" -> java.util.Optional.of(ColumnType.DOUBLE);
                     default -> java.util.Optional.empty();
                 }));
-        for (String required : new String[]{"Month", "Passengers"}) {
+        for (String required : new String[] {"Month", "Passengers"}) {
             if (!t.columnNames().contains(required)) {
                 throw new IllegalArgumentException(name + " has no column \"" + required + "\"; its columns are "
                         + t.columnNames() + ". Expected a CSV with the header Month,Passengers.");

@@ -22,8 +22,7 @@ import java.util.UUID;
  */
 public final class Download {
 
-    private Download() {
-    }
+    private Download() {}
 
     /** MD5 of a file, as lower-case hex. */
     public static String md5(Path file) throws IOException {
@@ -47,7 +46,8 @@ public final class Download {
             if (actual.equalsIgnoreCase(expectedMd5)) {
                 return target;
             }
-            log.printf("The cached file %s is corrupt (MD5 %s, expected %s): downloading it again.%n",
+            log.printf(
+                    "The cached file %s is corrupt (MD5 %s, expected %s): downloading it again.%n",
                     target, actual, expectedMd5);
             Files.delete(target);
         }
@@ -61,27 +61,30 @@ public final class Download {
             c.setReadTimeout(60_000);
             long total = c.getContentLengthLong();
             try (InputStream in = new DigestInputStream(c.getInputStream(), md);
-                 OutputStream out = Files.newOutputStream(part)) {
+                    OutputStream out = Files.newOutputStream(part)) {
                 copyWithProgress(in, out, total, log);
             }
             String actual = HexFormat.of().formatHex(md.digest());
             if (!actual.equalsIgnoreCase(expectedMd5)) {
-                throw new IOException("the download from " + url + " is corrupt (MD5 " + actual
-                        + ", expected " + expectedMd5 + "); it was discarded, try again");
+                throw new IOException("the download from " + url + " is corrupt (MD5 " + actual + ", expected "
+                        + expectedMd5 + "); it was discarded, try again");
             }
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             log.printf("  done, %,d MB.%n", Files.size(target) >> 20);
             return target;
         } catch (IOException e) {
-            throw new IOException("Could not download " + url + " (" + e.getMessage() + ").\n"
-                    + "Download it by hand and save it as " + target + ",\n"
-                    + "or point RNNLAB_IMDB at a copy of the archive or of its unpacked folder.", e);
+            throw new IOException(
+                    "Could not download " + url + " (" + e.getMessage() + ").\n"
+                            + "Download it by hand and save it as " + target + ",\n"
+                            + "or point RNNLAB_IMDB at a copy of the archive or of its unpacked folder.",
+                    e);
         } finally {
             Files.deleteIfExists(part);
         }
     }
 
-    private static void copyWithProgress(InputStream in, OutputStream out, long total, PrintStream log) throws IOException {
+    private static void copyWithProgress(InputStream in, OutputStream out, long total, PrintStream log)
+            throws IOException {
         byte[] buf = new byte[1 << 16];
         long done = 0;
         int lastTenth = 0;

@@ -1,7 +1,5 @@
 package org.rnnlab.data;
 
-import org.rnnlab.Mode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -13,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.rnnlab.Mode;
 
 /**
  * Loads the Large Movie Review Dataset v1.0 (Maas et al., 2011): 25,000 training and 25,000 test
@@ -90,8 +89,10 @@ public final class Imdb {
         try {
             return assemble(ImdbArchiveReader.read(source), source.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read IMDB from " + source + ": " + e.getMessage()
-                    + ". If it is a partial or corrupt copy, delete it and load again.", e);
+            throw new UncheckedIOException(
+                    "Could not read IMDB from " + source + ": " + e.getMessage()
+                            + ". If it is a partial or corrupt copy, delete it and load again.",
+                    e);
         }
     }
 
@@ -101,24 +102,28 @@ public final class Imdb {
         if (given != null && !given.isBlank()) {
             Path p = Path.of(given);
             if (!Files.exists(p)) {
-                throw new IllegalStateException(ENV_SOURCE + " is set to " + p.toAbsolutePath() + ", which does not exist.\n"
-                        + "Point it at aclImdb_v1.tar.gz (from " + URL + ") or at its unpacked folder, "
-                        + "or unset it to download the archive into " + cacheFile() + ".");
+                throw new IllegalStateException(
+                        ENV_SOURCE + " is set to " + p.toAbsolutePath() + ", which does not exist.\n"
+                                + "Point it at aclImdb_v1.tar.gz (from " + URL + ") or at its unpacked folder, "
+                                + "or unset it to download the archive into " + cacheFile() + ".");
             }
             return p;
         }
         try {
             return Download.cached(url, cacheFile(), MD5, log);
         } catch (IOException e) {
-            throw new IllegalStateException("IMDB is not available. Looked for " + cacheFile()
-                    + " (" + ENV_SOURCE + " is not set).\n" + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "IMDB is not available. Looked for " + cacheFile() + " (" + ENV_SOURCE + " is not set).\n"
+                            + e.getMessage(),
+                    e);
         }
     }
 
     /** The cached archive's path: {@code $RNNLAB_CACHE/aclImdb_v1.tar.gz} or {@code ~/.cache/rnnlab/aclImdb_v1.tar.gz}. */
     public Path cacheFile() {
         String cache = env.get(ENV_CACHE);
-        Path dir = cache != null && !cache.isBlank() ? Path.of(cache)
+        Path dir = cache != null && !cache.isBlank()
+                ? Path.of(cache)
                 : Path.of(System.getProperty("user.home"), ".cache", "rnnlab");
         return dir.resolve(ARCHIVE_NAME);
     }

@@ -1,8 +1,5 @@
 package org.rnnlab.data;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads the labelled reviews of the IMDB layout {@code aclImdb/{train,test}/{pos,neg}/<id>_<stars>.txt}
@@ -24,13 +23,11 @@ import java.util.zip.GZIPInputStream;
 final class ImdbArchiveReader {
 
     /** One review file: which half, its label, id and stars, and the text. */
-    record Review(boolean train, int label, int id, int stars, String text) {
-    }
+    record Review(boolean train, int label, int id, int stars, String text) {}
 
     private static final Pattern NAME = Pattern.compile("(?:^|/)aclImdb/(train|test)/(pos|neg)/(\\d+)_(\\d+)\\.txt$");
 
-    private ImdbArchiveReader() {
-    }
+    private ImdbArchiveReader() {}
 
     /** Reads every labelled review, sorted by half (train first), label (negatives first) and id. */
     static List<Review> read(Path source) throws IOException {
@@ -43,7 +40,8 @@ final class ImdbArchiveReader {
 
     static List<Review> readArchive(InputStream gz) throws IOException {
         List<Review> out = new ArrayList<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new BufferedInputStream(gz, 1 << 16), 1 << 16))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GZIPInputStream(new BufferedInputStream(gz, 1 << 16), 1 << 16))) {
             TarArchiveEntry e;
             while ((e = tar.getNextTarEntry()) != null) {
                 if (!e.isFile()) {
@@ -79,7 +77,11 @@ final class ImdbArchiveReader {
     }
 
     private static Review review(Matcher m, String text) {
-        return new Review("train".equals(m.group(1)), "pos".equals(m.group(2)) ? 1 : 0,
-                Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), text);
+        return new Review(
+                "train".equals(m.group(1)),
+                "pos".equals(m.group(2)) ? 1 : 0,
+                Integer.parseInt(m.group(3)),
+                Integer.parseInt(m.group(4)),
+                text);
     }
 }

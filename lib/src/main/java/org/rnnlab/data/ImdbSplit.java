@@ -14,8 +14,8 @@ public record ImdbSplit(List<String> texts, int[] labels, int[] stars) {
     /** Checks that the three columns have the same length and copies them. */
     public ImdbSplit {
         if (texts.size() != labels.length || labels.length != stars.length) {
-            throw new IllegalArgumentException("texts, labels and stars differ in length: "
-                    + texts.size() + ", " + labels.length + ", " + stars.length);
+            throw new IllegalArgumentException("texts, labels and stars differ in length: " + texts.size() + ", "
+                    + labels.length + ", " + stars.length);
         }
         texts = List.copyOf(texts);
         labels = labels.clone();
@@ -54,7 +54,8 @@ public record ImdbSplit(List<String> texts, int[] labels, int[] stars) {
             throw new IllegalArgumentException("cannot take " + n + " reviews: give a count of 0 or more");
         }
         int k = Math.min(n, size());
-        return new ImdbSplit(texts.subList(0, k), java.util.Arrays.copyOf(labels, k), java.util.Arrays.copyOf(stars, k));
+        return new ImdbSplit(
+                texts.subList(0, k), java.util.Arrays.copyOf(labels, k), java.util.Arrays.copyOf(stars, k));
     }
 
     /** The same reviews in an order shuffled by a Fisher–Yates pass driven by {@code rng}. */

@@ -1,11 +1,10 @@
 package org.rnnlab.data;
 
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Random data shaped like the padded IMDB reviews (token indices 1 … vocabulary − 1, labels 0 or 1),
@@ -13,8 +12,7 @@ import java.util.Random;
  */
 public final class SyntheticImdb {
 
-    private SyntheticImdb() {
-    }
+    private SyntheticImdb() {}
 
     /** {@code count} batches of {@code batch} sequences of {@code length} tokens with 0/1 labels, drawn from {@code rng}. */
     public static List<DataSet> batches(int count, int batch, int length, int vocabulary, Random rng) {
@@ -28,7 +26,8 @@ public final class SyntheticImdb {
             for (int i = 0; i < y.length; i++) {
                 y[i] = rng.nextInt(2);
             }
-            out.add(new DataSet(Nd4j.create(x, new long[]{batch, length}, 'c'), Nd4j.create(y, new long[]{batch, 1}, 'c')));
+            out.add(new DataSet(
+                    Nd4j.create(x, new long[] {batch, length}, 'c'), Nd4j.create(y, new long[] {batch, 1}, 'c')));
         }
         return out;
     }

@@ -50,7 +50,7 @@ public record Windows(double[][] inputs, double[] targets, int lookback) {
         for (int i = 0; i < n; i++) {
             y[i] = (float) targets[i];
         }
-        long[] shape = asFeatures ? new long[]{lookback, 1} : new long[]{1, lookback};
+        long[] shape = asFeatures ? new long[] {lookback, 1} : new long[] {1, lookback};
         return new SequenceDataset(f, shape, y, 1);
     }
 }

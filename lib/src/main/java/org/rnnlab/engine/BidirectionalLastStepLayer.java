@@ -1,5 +1,9 @@
 package org.rnnlab.engine;
 
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
@@ -15,10 +19,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
-
 /**
  * The computation of a {@link BidirectionalLastStep}: the forward layer's state after each sequence's
  * last step merged with the backward layer's state after its first. Without a mask it runs the two
@@ -33,6 +33,7 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
     private final Layer bwdLayer;
     /** Whether the last forward pass ran the two directions here (no mask) rather than through DL4J's layer. */
     private boolean direct;
+
     private INDArray directInput;
     private int[] first;
     private int[] last;
@@ -41,7 +42,8 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
     private INDArray bwd;
 
     /** Wraps an instantiated DL4J bidirectional layer (CONCAT mode) and the two layers inside it. */
-    public BidirectionalLastStepLayer(BidirectionalLayer bidirectional, Layer forward, Layer backward, Bidirectional.Mode mode) {
+    public BidirectionalLastStepLayer(
+            BidirectionalLayer bidirectional, Layer forward, Layer backward, Bidirectional.Mode mode) {
         super(bidirectional);
         this.mode = mode;
         this.fwdLayer = forward;
@@ -67,8 +69,14 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
             return merge(underlying.activate(input, training, workspaceMgr), workspaceMgr);
         }
         directInput = input;
-        shape = new long[]{input.size(0), 2 * ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) fwdLayer.conf().getLayer())
-                .getNOut(), input.size(2)};
+        shape = new long[] {
+            input.size(0),
+            2
+                    * ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer)
+                                    fwdLayer.conf().getLayer())
+                            .getNOut(),
+            input.size(2)
+        };
         long steps = shape[2];
         INDArray f = fwdLayer.activate(input, training, workspaceMgr);
         INDArray b = !training && bwdLayer instanceof ReversiblePrediction r && r.predictsReversed()
@@ -97,7 +105,8 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
 
     private INDArray merge(INDArray both, LayerWorkspaceMgr mgr) {
         if (both.rank() != 3) {
-            throw new IllegalStateException("expected [batch, 2·units, time] from the bidirectional layer, got rank " + both.rank());
+            throw new IllegalStateException(
+                    "expected [batch, 2·units, time] from the bidirectional layer, got rank " + both.rank());
         }
         shape = both.shape();
         int mb = (int) shape[0];
@@ -119,7 +128,10 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
             }
         }
         if (mask == null) {
-            return combine(both.get(all(), interval(0, n), point(steps - 1)), both.get(all(), interval(n, 2 * n), point(0)), mgr);
+            return combine(
+                    both.get(all(), interval(0, n), point(steps - 1)),
+                    both.get(all(), interval(n, 2 * n), point(0)),
+                    mgr);
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray f = Nd4j.create(both.dataType(), mb, n);
@@ -194,15 +206,18 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
         Pair<Gradient, INDArray> gb = bwdLayer.backpropGradient(epsB, mgr);
         // Named and laid out as DL4J's bidirectional layer names its parameters ("f…", "b…").
         Gradient g = new DefaultGradient(underlying.getGradientsViewArray());
-        gf.getFirst().gradientForVariable().forEach((k, v) ->
-                g.gradientForVariable().put(BidirectionalParamInitializer.FORWARD_PREFIX + k, v));
-        gb.getFirst().gradientForVariable().forEach((k, v) ->
-                g.gradientForVariable().put(BidirectionalParamInitializer.BACKWARD_PREFIX + k, v));
+        gf.getFirst()
+                .gradientForVariable()
+                .forEach((k, v) -> g.gradientForVariable().put(BidirectionalParamInitializer.FORWARD_PREFIX + k, v));
+        gb.getFirst()
+                .gradientForVariable()
+                .forEach((k, v) -> g.gradientForVariable().put(BidirectionalParamInitializer.BACKWARD_PREFIX + k, v));
         return new Pair<>(g, gf.getSecond().addi(LoopMath.reverseTime(gb.getSecond())));
     }
 
     @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState, int minibatchSize) {
+    public Pair<INDArray, MaskState> feedForwardMaskArray(
+            INDArray maskArray, MaskState currentMaskState, int minibatchSize) {
         underlying.feedForwardMaskArray(maskArray, currentMaskState, minibatchSize);
         setMaskArray(maskArray);
         // After taking one step per direction the output is per example: no mask follows.

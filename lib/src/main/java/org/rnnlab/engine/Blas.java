@@ -1,11 +1,11 @@
 package org.rnnlab.engine;
 
-import org.bytedeco.javacpp.DoublePointer;
-
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
+
+import org.bytedeco.javacpp.DoublePointer;
 
 /**
  * Whole-matrix products of the recurrent layers' passes (all time steps at once) on row-major Java
@@ -14,8 +14,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
  */
 final class Blas {
 
-    private Blas() {
-    }
+    private Blas() {}
 
     /** A row-major block of a Java array: {@code rows × cols} values from {@code off}, rows {@code ld} apart. */
     record Block(double[] data, int off, int ld, int rows, int cols) {
@@ -36,18 +35,33 @@ final class Blas {
         int k = transA ? a.rows() : a.cols();
         int n = transB ? b.rows() : b.cols();
         if ((transB ? b.cols() : b.rows()) != k) {
-            throw new IllegalArgumentException("inner dimensions differ: " + k + " and " + (transB ? b.cols() : b.rows()));
+            throw new IllegalArgumentException(
+                    "inner dimensions differ: " + k + " and " + (transB ? b.cols() : b.rows()));
         }
         double[] c = new double[m * n];
         if (m == 0 || n == 0 || k == 0) {
             return c;
         }
-        try (DoublePointer pa = new DoublePointer(a.span()); DoublePointer pb = new DoublePointer(b.span());
-             DoublePointer pc = new DoublePointer((long) m * n)) {
+        try (DoublePointer pa = new DoublePointer(a.span());
+                DoublePointer pb = new DoublePointer(b.span());
+                DoublePointer pc = new DoublePointer((long) m * n)) {
             pa.put(a.data(), a.off(), a.span());
             pb.put(b.data(), b.off(), b.span());
-            cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
-                    1.0, pa, a.ld(), pb, b.ld(), 0.0, pc, n);
+            cblas_dgemm(
+                    CblasRowMajor,
+                    transA ? CblasTrans : CblasNoTrans,
+                    transB ? CblasTrans : CblasNoTrans,
+                    m,
+                    n,
+                    k,
+                    1.0,
+                    pa,
+                    a.ld(),
+                    pb,
+                    b.ld(),
+                    0.0,
+                    pc,
+                    n);
             pc.get(c);
         }
         return c;

@@ -10,8 +10,7 @@ import java.lang.reflect.Modifier;
  */
 final class ConfigCopy {
 
-    private ConfigCopy() {
-    }
+    private ConfigCopy() {}
 
     /** Copies every instance field {@code source}'s class and its superclasses declare into {@code target}. */
     static <T> T into(Object source, T target) {

@@ -1,13 +1,12 @@
 package org.rnnlab.engine;
 
+import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Collection;
 
 /**
  * DL4J's {@code EmbeddingSequenceLayer} with a faster backward pass ({@link FastEmbeddingLayer}): the
@@ -20,13 +19,23 @@ import java.util.Collection;
 public class FastEmbedding extends EmbeddingSequenceLayer {
 
     /** For deserialisation and {@link Builder}. */
-    public FastEmbedding() {
-    }
+    public FastEmbedding() {}
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        return LayerWiring.wire(new FastEmbeddingLayer(conf, networkDataType), this, conf, listeners, layerIndex, layerParamsView,
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        return LayerWiring.wire(
+                new FastEmbeddingLayer(conf, networkDataType),
+                this,
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
                 initializeParams);
     }
 

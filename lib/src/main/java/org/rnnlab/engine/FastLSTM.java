@@ -1,5 +1,6 @@
 package org.rnnlab.engine;
 
+import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -7,8 +8,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Collection;
 
 /**
  * DL4J's {@code LSTM} with this library's faster time loop ({@link FastLSTMLayer}): the same
@@ -21,13 +20,23 @@ import java.util.Collection;
 public class FastLSTM extends LSTM {
 
     /** For deserialisation and {@link Builder}. */
-    public FastLSTM() {
-    }
+    public FastLSTM() {}
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        return LayerWiring.wire(new FastLSTMLayer(conf, networkDataType), this, conf, listeners, layerIndex, layerParamsView,
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        return LayerWiring.wire(
+                new FastLSTMLayer(conf, networkDataType),
+                this,
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
                 initializeParams);
     }
 

@@ -1,5 +1,7 @@
 package org.rnnlab.engine;
 
+import java.util.Arrays;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
@@ -9,12 +11,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
-
 
 /**
  * The computation of a {@link FastLSTM}: DL4J's LSTM equations and parameters, with the time loop
@@ -28,9 +25,8 @@ import java.util.Arrays;
 public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
 
     /** One forward pass: the input rows, the gate activations g, f, o, i, cell states, their tanh and the outputs. */
-    private record Pass(INDArray input, double[] x, int steps, int batch, double[] gates, double[] c, double[] tc,
-                        double[] h) {
-    }
+    private record Pass(
+            INDArray input, double[] x, int steps, int batch, double[] gates, double[] c, double[] tc, double[] h) {}
 
     private Pass kept;
     private final StepGemm gemm = new StepGemm();
@@ -54,8 +50,10 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
 
     private boolean fast() {
         var c = layerConf();
-        return maskArray == null && c.getActivationFn() instanceof ActivationTanH
-                && c.getGateActivationFn() instanceof ActivationSigmoid && c.getWeightNoise() == null;
+        return maskArray == null
+                && c.getActivationFn() instanceof ActivationTanH
+                && c.getGateActivationFn() instanceof ActivationSigmoid
+                && c.getWeightNoise() == null;
     }
 
     @Override
@@ -74,8 +72,14 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
             return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = forward(true, workspaceMgr);
-        return permuteIfNWC(LoopMath.toNcw(kept.h(), kept.steps(), kept.batch(), (int) layerConf().getNOut(), dataType,
-                workspaceMgr, ArrayType.ACTIVATIONS));
+        return permuteIfNWC(LoopMath.toNcw(
+                kept.h(),
+                kept.steps(),
+                kept.batch(),
+                (int) layerConf().getNOut(),
+                dataType,
+                workspaceMgr,
+                ArrayType.ACTIVATIONS));
     }
 
     /**
@@ -83,13 +87,23 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
      * states (at {@code prev0}; none when negative), the gate activations (in place), the cell states (at
      * {@code c0}, which may be {@code prev0}), their tanh (at {@code tc0}) and the outputs (at {@code h0}).
      */
-    private static void step(double[] z, int z0, double[] c, int prev0, int c0, double[] tc, int tc0, double[] h, int h0,
-                             int batch, int units) {
+    private static void step(
+            double[] z,
+            int z0,
+            double[] c,
+            int prev0,
+            int c0,
+            double[] tc,
+            int tc0,
+            double[] h,
+            int h0,
+            int batch,
+            int units) {
         int width = 4 * units;
         for (int i = 0; i < batch; i++) {
             int zo = z0 + i * width;
-            Nonlinear.tanh(z, zo, z, zo, units);               // g
-            Nonlinear.sigmoid(z, zo + units, 3 * units);      // f, o, i
+            Nonlinear.tanh(z, zo, z, zo, units); // g
+            Nonlinear.sigmoid(z, zo + units, 3 * units); // f, o, i
             for (int k = 0; k < units; k++) {
                 double cPrev = prev0 < 0 ? 0.0 : c[prev0 + i * units + k];
                 c[c0 + i * units + k] = z[zo + units + k] * cPrev + z[zo + 3 * units + k] * z[zo + k];
@@ -114,8 +128,12 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
         double[] x = LoopMath.timeMajor(in);
-        double[] z = LoopMath.project(x, (int) in.size(1), getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
-                getParam(LSTMParamInitializer.BIAS_KEY), width);
+        double[] z = LoopMath.project(
+                x,
+                (int) in.size(1),
+                getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
+                getParam(LSTMParamInitializer.BIAS_KEY),
+                width);
         gemm.right(LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
         int cells = steps * batch * units;
         double[] c = new double[cells];
@@ -211,8 +229,21 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
             gemm.mulAdd(dz, row0 * width, dh, 0, batch);
         }
 
-        Pair<Gradient, INDArray> g = LoopMath.gradients(dz, dz, width, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
-                dataType, workspaceMgr, LSTMParamInitializer.INPUT_WEIGHT_KEY, LSTMParamInitializer.RECURRENT_WEIGHT_KEY,
+        Pair<Gradient, INDArray> g = LoopMath.gradients(
+                dz,
+                dz,
+                width,
+                p.x(),
+                p.h(),
+                units,
+                batch,
+                w,
+                gradientViews,
+                gradientsFlattened,
+                dataType,
+                workspaceMgr,
+                LSTMParamInitializer.INPUT_WEIGHT_KEY,
+                LSTMParamInitializer.RECURRENT_WEIGHT_KEY,
                 LSTMParamInitializer.BIAS_KEY);
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));
     }

@@ -26,8 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FastNetwork {
 
-    private FastNetwork() {
-    }
+    private FastNetwork() {}
 
     /**
      * The network to run {@code model} with: {@code model} itself when none of its layers has a faster

@@ -1,5 +1,6 @@
 package org.rnnlab.engine;
 
+import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
@@ -7,8 +8,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Collection;
 
 /**
  * DL4J's {@code SimpleRnn} with this library's faster time loop ({@link FastSimpleRnnLayer}): the
@@ -29,9 +28,20 @@ public class FastSimpleRnn extends SimpleRnn {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        return LayerWiring.wire(new FastSimpleRnnLayer(conf, networkDataType), this, conf, listeners, layerIndex, layerParamsView,
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        return LayerWiring.wire(
+                new FastSimpleRnnLayer(conf, networkDataType),
+                this,
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
                 initializeParams);
     }
 

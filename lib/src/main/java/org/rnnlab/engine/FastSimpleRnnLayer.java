@@ -1,5 +1,7 @@
 package org.rnnlab.engine;
 
+import java.util.Arrays;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.SimpleRnn;
@@ -8,12 +10,8 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
 
 /**
  * The computation of a {@link FastSimpleRnn}: h_t = tanh(x_t·W + h_{t-1}·RW + b), DL4J's equation and
@@ -23,8 +21,7 @@ import java.util.Arrays;
 public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePrediction {
 
     /** One forward pass: the input, its rows, and the outputs of every step. */
-    private record Pass(INDArray input, double[] x, int steps, int batch, double[] h) {
-    }
+    private record Pass(INDArray input, double[] x, int steps, int batch, double[] h) {}
 
     private Pass kept;
     private final StepGemm gemm = new StepGemm();
@@ -48,7 +45,10 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
 
     private boolean fast() {
         var c = layerConf();
-        return maskArray == null && c.getActivationFn() instanceof ActivationTanH && !c.hasLayerNorm() && c.getWeightNoise() == null;
+        return maskArray == null
+                && c.getActivationFn() instanceof ActivationTanH
+                && !c.hasLayerNorm()
+                && c.getWeightNoise() == null;
     }
 
     @Override
@@ -67,8 +67,14 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
             return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = forward(true, workspaceMgr);
-        return permuteIfNWC(LoopMath.toNcw(kept.h(), kept.steps(), kept.batch(), (int) layerConf().getNOut(), dataType,
-                workspaceMgr, ArrayType.ACTIVATIONS));
+        return permuteIfNWC(LoopMath.toNcw(
+                kept.h(),
+                kept.steps(),
+                kept.batch(),
+                (int) layerConf().getNOut(),
+                dataType,
+                workspaceMgr,
+                ArrayType.ACTIVATIONS));
     }
 
     /**
@@ -108,8 +114,12 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
         double[] x = LoopMath.timeMajor(in);
-        double[] h = LoopMath.project(x, (int) in.size(1), getParam(SimpleRnnParamInitializer.WEIGHT_KEY),
-                getParam(SimpleRnnParamInitializer.BIAS_KEY), units);
+        double[] h = LoopMath.project(
+                x,
+                (int) in.size(1),
+                getParam(SimpleRnnParamInitializer.WEIGHT_KEY),
+                getParam(SimpleRnnParamInitializer.BIAS_KEY),
+                units);
         gemm.right(LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
         int block = batch * units;
         for (int t = 0; t < steps; t++) {
@@ -150,8 +160,21 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
             gemm.mulAdd(dz, off, carried, 0, batch);
         }
 
-        Pair<Gradient, INDArray> g = LoopMath.gradients(dz, dz, units, p.x(), p.h(), units, batch, w, gradientViews, gradientsFlattened,
-                dataType, workspaceMgr, SimpleRnnParamInitializer.WEIGHT_KEY, SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY,
+        Pair<Gradient, INDArray> g = LoopMath.gradients(
+                dz,
+                dz,
+                units,
+                p.x(),
+                p.h(),
+                units,
+                batch,
+                w,
+                gradientViews,
+                gradientsFlattened,
+                dataType,
+                workspaceMgr,
+                SimpleRnnParamInitializer.WEIGHT_KEY,
+                SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY,
                 SimpleRnnParamInitializer.BIAS_KEY);
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));
     }

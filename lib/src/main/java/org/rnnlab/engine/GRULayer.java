@@ -1,5 +1,9 @@
 package org.rnnlab.engine;
 
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -15,10 +19,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
-
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 import org.rnnlab.layers.GRU;
 
 /**
@@ -36,9 +36,17 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
     public static final String STATE_KEY_PREV_H = "prevH";
 
     /** Gate values of one forward pass, rows ordered time-major: row t·batch + i is example i at step t. */
-    private record Cache(INDArray w, INDArray rw, INDArray x2, INDArray preZR, INDArray zr, INDArray preH, INDArray hh, INDArray hPrev,
-                         INDArray u, INDArray out) {
-    }
+    private record Cache(
+            INDArray w,
+            INDArray rw,
+            INDArray x2,
+            INDArray preZR,
+            INDArray zr,
+            INDArray preH,
+            INDArray hh,
+            INDArray hPrev,
+            INDArray u,
+            INDArray out) {}
 
     private GruLoop.Pass kept;
     private GruLoop loop;
@@ -65,16 +73,19 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
             return permuteIfNWC(predict(workspaceMgr, false));
         }
         kept = fastForward(workspaceMgr);
-        return permuteIfNWC(LoopMath.toNcw(kept.h(), kept.steps(), kept.batch(), (int) nOut(), dataType, workspaceMgr,
-                ArrayType.ACTIVATIONS));
+        return permuteIfNWC(LoopMath.toNcw(
+                kept.h(), kept.steps(), kept.batch(), (int) nOut(), dataType, workspaceMgr, ArrayType.ACTIVATIONS));
     }
 
     /** Prediction on native memory: only the states are kept, written straight into the returned array. */
     private INDArray predict(LayerWorkspaceMgr mgr, boolean reversed) {
         assertInputSet(false);
         try (NativeSteps s = new NativeSteps(permuteIfNWC(input), (int) nOut(), reversed, dataType, mgr)) {
-            loop().predict(s, getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
-                    getParam(GRUParamInitializer.BIAS_KEY));
+            loop().predict(
+                            s,
+                            getParam(GRUParamInitializer.WEIGHT_KEY),
+                            getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
+                            getParam(GRUParamInitializer.BIAS_KEY));
             return s.result();
         }
     }
@@ -93,8 +104,11 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
 
     private boolean fast() {
         GRU c = layerConf();
-        return !ndLoopOnly && maskArray == null && c.getActivationFn() instanceof ActivationTanH
-                && c.getGateActivationFn() instanceof ActivationSigmoid && c.getWeightNoise() == null;
+        return !ndLoopOnly
+                && maskArray == null
+                && c.getActivationFn() instanceof ActivationTanH
+                && c.getGateActivationFn() instanceof ActivationSigmoid
+                && c.getWeightNoise() == null;
     }
 
     private GruLoop loop() {
@@ -108,9 +122,12 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
         assertInputSet(false);
         applyDropOutIfNecessary(true, mgr);
         INDArray in = permuteIfNWC(input);
-        return loop().forward(input, StepInput.of(in),
-                getParam(GRUParamInitializer.WEIGHT_KEY), getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
-                getParam(GRUParamInitializer.BIAS_KEY));
+        return loop().forward(
+                        input,
+                        StepInput.of(in),
+                        getParam(GRUParamInitializer.WEIGHT_KEY),
+                        getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
+                        getParam(GRUParamInitializer.BIAS_KEY));
     }
 
     private Pair<Gradient, INDArray> fastBackprop(INDArray epsilon, LayerWorkspaceMgr mgr) {
@@ -121,14 +138,31 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
         INDArray rw = getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY);
         GruLoop.Deltas d = loop().backward(p, LoopMath.timeMajor(permuteIfNWC(epsilon)), rw);
         boolean resetAfter = layerConf().isResetAfter();
-        Pair<Gradient, INDArray> g = LoopMath.gradients(d.input(), resetAfter ? d.recurrent() : d.input(), 3 * n, p.x(), p.h(),
-                n, p.batch(), getParam(GRUParamInitializer.WEIGHT_KEY), gradientViews, gradientsFlattened, dataType, mgr,
-                GRUParamInitializer.WEIGHT_KEY, GRUParamInitializer.RECURRENT_WEIGHT_KEY, GRUParamInitializer.BIAS_KEY);
+        Pair<Gradient, INDArray> g = LoopMath.gradients(
+                d.input(),
+                resetAfter ? d.recurrent() : d.input(),
+                3 * n,
+                p.x(),
+                p.h(),
+                n,
+                p.batch(),
+                getParam(GRUParamInitializer.WEIGHT_KEY),
+                gradientViews,
+                gradientsFlattened,
+                dataType,
+                mgr,
+                GRUParamInitializer.WEIGHT_KEY,
+                GRUParamInitializer.RECURRENT_WEIGHT_KEY,
+                GRUParamInitializer.BIAS_KEY);
         if (!resetAfter) {
-            // The candidate's recurrent weights multiply r ⊙ h_{t-1}, not h_{t-1}: their gradient is (r ⊙ h_{t-1})ᵀ·dA_h.
+            // The candidate's recurrent weights multiply r ⊙ h_{t-1}, not h_{t-1}: their gradient is (r ⊙
+            // h_{t-1})ᵀ·dA_h.
             int rows = p.steps() * p.batch();
-            double[] g2 = Blas.product(Blas.Block.of(p.rec(), rows, n), true, new Blas.Block(d.input(), 2 * n, 3 * n, rows, n), false);
-            gradientViews.get(GRUParamInitializer.RECURRENT_WEIGHT_KEY).get(all(), interval(2 * n, 3 * n))
+            double[] g2 = Blas.product(
+                    Blas.Block.of(p.rec(), rows, n), true, new Blas.Block(d.input(), 2 * n, 3 * n, rows, n), false);
+            gradientViews
+                    .get(GRUParamInitializer.RECURRENT_WEIGHT_KEY)
+                    .get(all(), interval(2 * n, 3 * n))
                     .assign(LoopMath.matrix(g2, n, n));
         }
         weightNoiseParams.clear();
@@ -150,8 +184,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
     }
 
     @Override
-    public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
-                                                LayerWorkspaceMgr workspaceMgr) {
+    public INDArray rnnActivateUsingStoredState(
+            INDArray input, boolean training, boolean storeLastForTBPTT, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         Cache c = forward(tBpttStateMap.get(STATE_KEY_PREV_H), training, false, workspaceMgr);
         if (storeLastForTBPTT) {
@@ -170,7 +204,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
     }
 
     private INDArray lastState(Cache c, long mb, long t) {
-        // hPrev holds h_{t-1} for every step; the final state is the step after the last: recompute from the last row block.
+        // hPrev holds h_{t-1} for every step; the final state is the step after the last: recompute from the last row
+        // block.
         INDArray hPrevLast = c.hPrev().get(interval((t - 1) * mb, t * mb), all());
         INDArray z = c.zr().get(interval((t - 1) * mb, t * mb), interval(0, nOut()));
         INDArray hh = c.hh().get(interval((t - 1) * mb, t * mb), all());
@@ -189,8 +224,9 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
     private Cache forward(INDArray h0, boolean training, boolean forBackprop, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         if (input.rank() != 3) {
-            throw new IllegalStateException("GRU layer " + layerId() + " expects 3D input [batch, features, time], got shape "
-                    + java.util.Arrays.toString(input.shape()));
+            throw new IllegalStateException(
+                    "GRU layer " + layerId() + " expects 3D input [batch, features, time], got shape "
+                            + java.util.Arrays.toString(input.shape()));
         }
         applyDropOutIfNecessary(training, mgr);
         INDArray in = permuteIfNWC(input);
@@ -215,7 +251,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
         INDArray rwZR = rw.get(all(), interval(0, 2 * n));
         INDArray rwH = rw.get(all(), interval(2 * n, 3 * n));
 
-        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dt, new long[]{mb, n, steps}, 'f');
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dt, new long[] {mb, n, steps}, 'f');
         INDArray preZR = Nd4j.create(dt, steps * mb, 2 * n);
         INDArray zr = Nd4j.create(dt, steps * mb, 2 * n);
         INDArray preH = Nd4j.create(dt, steps * mb, n);
@@ -264,7 +300,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
             h = hNew;
         }
         INDArray result = permuteIfNWC(out);
-        return forBackprop ? new Cache(w, rw, x2, preZR, zr, preH, hh, hPrev, u, result)
+        return forBackprop
+                ? new Cache(w, rw, x2, preZR, zr, preH, hh, hPrev, u, result)
                 : new Cache(w, rw, null, null, zr, null, hh, hPrev, null, result);
     }
 
@@ -274,7 +311,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
     }
 
     @Override
-    public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr mgr) {
+    public Pair<Gradient, INDArray> tbpttBackpropGradient(
+            INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr mgr) {
         if (tbpttBackLength <= 0 && fast()) {
             return fastBackprop(epsilon, mgr);
         }
@@ -314,15 +352,16 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
             INDArray dNew = m == null ? dState : dState.mulColumnVector(m);
             INDArray dPrev = m == null ? Nd4j.zeros(dt, mb, n) : dState.mulColumnVector(m.rsub(1.0));
 
-            INDArray dz = dNew.mul(hp.sub(cand));            // ∂h/∂z = h_{t-1} − ĥ
-            INDArray dCand = dNew.mul(z.rsub(1.0));          // ∂h/∂ĥ = 1 − z
-            dPrev.addi(dNew.mul(z));                         // ∂h/∂h_{t-1} through the update gate
-            INDArray dPreH = candFn.backprop(c.preH().get(rows, all()).dup(), dCand).getFirst();
+            INDArray dz = dNew.mul(hp.sub(cand)); // ∂h/∂z = h_{t-1} − ĥ
+            INDArray dCand = dNew.mul(z.rsub(1.0)); // ∂h/∂ĥ = 1 − z
+            dPrev.addi(dNew.mul(z)); // ∂h/∂h_{t-1} through the update gate
+            INDArray dPreH =
+                    candFn.backprop(c.preH().get(rows, all()).dup(), dCand).getFirst();
             dA.get(rows, interval(2 * n, 3 * n)).assign(dPreH);
 
             INDArray dr;
             if (!resetAfter) {
-                INDArray dRH = dPreH.mmul(rwH.transpose());  // gradient w.r.t. r ⊙ h_{t-1}
+                INDArray dRH = dPreH.mmul(rwH.transpose()); // gradient w.r.t. r ⊙ h_{t-1}
                 dr = dRH.mul(hp);
                 dPrev.addi(dRH.mul(r));
             } else {
@@ -331,7 +370,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
                 dHU.get(rows, interval(2 * n, 3 * n)).assign(dPreH.mul(r));
             }
             INDArray dGates = Nd4j.concat(1, dz, dr);
-            INDArray dPreZR = gateFn.backprop(c.preZR().get(rows, all()).dup(), dGates).getFirst();
+            INDArray dPreZR =
+                    gateFn.backprop(c.preZR().get(rows, all()).dup(), dGates).getFirst();
             dA.get(rows, interval(0, 2 * n)).assign(dPreZR);
             if (!resetAfter) {
                 Nd4j.gemm(dPreZR, rwZR, dPrev, false, true, 1.0, 1.0);
@@ -358,8 +398,9 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
 
         // Gradient to the layer below: [T·batch, nIn] back to [batch, nIn, T].
         INDArray dx2 = dA.mmul(w.transpose());
-        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dt, new long[]{mb, nIn, steps}, 'f');
-        epsOut.assign(dx2.reshape('c', steps, mb, nIn).permute(1, 2, 0)); // steps before a truncated BPTT window got dA = 0
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dt, new long[] {mb, nIn, steps}, 'f');
+        epsOut.assign(
+                dx2.reshape('c', steps, mb, nIn).permute(1, 2, 0)); // steps before a truncated BPTT window got dA = 0
         weightNoiseParams.clear();
 
         Gradient g = new DefaultGradient(gradientsFlattened);

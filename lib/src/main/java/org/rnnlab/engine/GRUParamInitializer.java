@@ -1,15 +1,14 @@
 package org.rnnlab.engine;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.rnnlab.layers.GRU;
 import org.rnnlab.layers.Orthogonal;
 
@@ -81,9 +80,10 @@ public final class GRUParamInitializer implements ParamInitializer {
         if (initializeParams) {
             // Weight initialisers fill a flat view and reshape it themselves ('f' order, like DL4J's layers).
             Map<String, INDArray> flat = views(paramsView, g, false);
-            g.getWeightInitFn().init(nIn, 3 * n, new long[]{nIn, 3 * n}, 'f', flat.get(WEIGHT_KEY));
-            IWeightInit recurrent = g.getWeightInitFnRecurrent() != null ? g.getWeightInitFnRecurrent() : new Orthogonal();
-            recurrent.init(n, 3 * n, new long[]{n, 3 * n}, 'f', flat.get(RECURRENT_WEIGHT_KEY));
+            g.getWeightInitFn().init(nIn, 3 * n, new long[] {nIn, 3 * n}, 'f', flat.get(WEIGHT_KEY));
+            IWeightInit recurrent =
+                    g.getWeightInitFnRecurrent() != null ? g.getWeightInitFnRecurrent() : new Orthogonal();
+            recurrent.init(n, 3 * n, new long[] {n, 3 * n}, 'f', flat.get(RECURRENT_WEIGHT_KEY));
             flat.get(BIAS_KEY).assign(g.getBiasInit());
         }
         Map<String, INDArray> m = views(paramsView, g, true);

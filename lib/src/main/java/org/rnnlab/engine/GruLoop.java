@@ -1,10 +1,8 @@
 package org.rnnlab.engine;
 
+import java.util.Arrays;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Arrays;
-
 
 /**
  * The time loop of a {@link GRU} with sigmoid gates and a tanh candidate: the forward pass and
@@ -20,12 +18,10 @@ final class GruLoop {
      * the candidate ĥ, the states h, and per variant {@code rec}: r ⊙ h_{t-1} (resetAfter = false) or
      * h_{t-1}·RW + c, all three blocks (resetAfter = true).
      */
-    record Pass(INDArray input, double[] x, int steps, int batch, double[] gates, double[] h, double[] rec) {
-    }
+    record Pass(INDArray input, double[] x, int steps, int batch, double[] gates, double[] h, double[] rec) {}
 
     /** Gradients of the pre-activations: of x·W + b ({@code input}) and of h·RW + c ({@code recurrent}, resetAfter only). */
-    record Deltas(double[] input, double[] recurrent) {
-    }
+    record Deltas(double[] input, double[] recurrent) {}
 
     private final int units;
     private final boolean resetAfter;
@@ -70,7 +66,7 @@ final class GruLoop {
             int prev0 = t > 0 ? h0 - batch * n : -1;
             if (resetAfter) {
                 for (int i = 0; i < batch; i++) {
-                    System.arraycopy(bias, width, rec, rec0 + i * width, width);   // the recurrent biases c
+                    System.arraycopy(bias, width, rec, rec0 + i * width, width); // the recurrent biases c
                 }
                 if (t > 0) {
                     first.mulAdd(h, prev0, rec, rec0, batch);
@@ -112,7 +108,7 @@ final class GruLoop {
         Pointer rwH = s.matrix(columns(rw, width, 2 * n, width));
         Pointer zrN = s.scratch(batch * 2 * n);
         Pointer candN = s.scratch(batch * n);
-        Pointer recN = s.scratch(batch * n);                 // h_{t-1}·RW_h (resetAfter) or r ⊙ h_{t-1}
+        Pointer recN = s.scratch(batch * n); // h_{t-1}·RW_h (resetAfter) or r ⊙ h_{t-1}
         double[] zr = new double[batch * 2 * n];
         double[] cand = new double[batch * n];
         double[] rec = new double[batch * n];
@@ -129,7 +125,7 @@ final class GruLoop {
             s.get(zrN, 0, zr, 0, zr.length);
             LoopMath.addRowVector(zr, 2 * n, bias, 0);
             if (resetAfter) {
-                LoopMath.addRowVector(zr, 2 * n, bias, width);                // c_zr
+                LoopMath.addRowVector(zr, 2 * n, bias, width); // c_zr
             }
             Nonlinear.sigmoid(zr, 0, zr.length);
             s.inputProduct(t, wH, n, candN, 0, n, 0.0);
@@ -142,7 +138,7 @@ final class GruLoop {
                     s.get(recN, 0, rec, 0, rec.length);
                 }
                 s.get(candN, 0, cand, 0, cand.length);
-                LoopMath.addRowVector(rec, n, bias, width + 2 * n);          // c_h
+                LoopMath.addRowVector(rec, n, bias, width + 2 * n); // c_h
                 for (int i = 0; i < batch; i++) {
                     for (int k = 0; k < n; k++) {
                         cand[i * n + k] += zr[i * 2 * n + n + k] * rec[i * n + k];
@@ -184,7 +180,7 @@ final class GruLoop {
             for (int k = 0; k < 2 * n; k++) {
                 a[zo + k] += rec[ro + k];
             }
-            Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
+            Nonlinear.sigmoid(a, zo, 2 * n); // z, r
             for (int k = 0; k < n; k++) {
                 a[zo + 2 * n + k] += a[zo + n + k] * rec[ro + 2 * n + k];
             }
@@ -205,7 +201,7 @@ final class GruLoop {
                     a[zo + k] += zr[i * 2 * n + k];
                 }
             }
-            Nonlinear.sigmoid(a, zo, 2 * n);                      // z, r
+            Nonlinear.sigmoid(a, zo, 2 * n); // z, r
             for (int k = 0; k < n; k++) {
                 rh[rh0 + i * n + k] = prev0 >= 0 ? a[zo + n + k] * h[prev0 + i * n + k] : 0.0;
             }
@@ -230,7 +226,7 @@ final class GruLoop {
         int width = 3 * n;
         for (int i = 0; i < batch; i++) {
             int zo = a0 + i * width;
-            Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n);           // ĥ
+            Nonlinear.tanh(a, zo + 2 * n, a, zo + 2 * n, n); // ĥ
             for (int k = 0; k < n; k++) {
                 double hp = prev0 >= 0 ? prev[prev0 + i * n + k] : 0.0;
                 double cand = a[zo + 2 * n + k];
@@ -275,7 +271,7 @@ final class GruLoop {
                     double dz = dNew * (hp - cand) * z * (1 - z);
                     double dPreH = dNew * (1 - z) * (1 - cand * cand);
                     dA[zo + 2 * n + k] = dPreH;
-                    dh[s] = dNew * z;                        // through the update gate; the products add the rest
+                    dh[s] = dNew * z; // through the update gate; the products add the rest
                     if (resetAfter) {
                         double dr = dPreH * rec[zo + 2 * n + k] * r * (1 - r);
                         dA[zo + k] = dz;
@@ -293,7 +289,7 @@ final class GruLoop {
                 continue;
             }
             Arrays.fill(dRh, 0.0);
-            second.mulAdd(dA, row0 * width, dRh, 0, batch);        // gradient w.r.t. r ⊙ h_{t-1} (z, r blocks still 0)
+            second.mulAdd(dA, row0 * width, dRh, 0, batch); // gradient w.r.t. r ⊙ h_{t-1} (z, r blocks still 0)
             for (int i = 0; i < batch; i++) {
                 int zo = (row0 + i) * width;
                 int so = (row0 + i) * n;

@@ -1,5 +1,9 @@
 package org.rnnlab.engine;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -18,11 +22,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.function.Supplier;
 import org.rnnlab.layers.BidirectionalLastStep;
 import org.rnnlab.layers.GRU;
 
@@ -41,8 +40,7 @@ public final class LayerBenchmark {
     private static final int BATCH = 128;
     private static final int EPOCH_BATCHES = (20_000 + BATCH - 1) / BATCH;
 
-    private LayerBenchmark() {
-    }
+    private LayerBenchmark() {}
 
     /** One model's time per batch and per (extrapolated) epoch. */
     record Timing(String model, long params, double secondsPerBatch) {
@@ -54,47 +52,75 @@ public final class LayerBenchmark {
     public static void main(String[] args) {
         int batches = args.length > 0 ? Integer.parseInt(args[0]) : EPOCH_BATCHES;
         List<DataSet> data = batches(batches);
-        System.out.printf("IMDB-shaped synthetic data: %d batches of %d x %d tokens (vocabulary %d), %d units, OMP_NUM_THREADS=%s%n",
+        System.out.printf(
+                "IMDB-shaped synthetic data: %d batches of %d x %d tokens (vocabulary %d), %d units, OMP_NUM_THREADS=%s%n",
                 batches, BATCH, LENGTH, VOCAB, UNITS, System.getenv("OMP_NUM_THREADS"));
         List<Timing> t = new ArrayList<>();
         t.add(time("LSTM (DL4J, LastTimeStep)", () -> mln(new LastTimeStep(lstm())), data));
-        t.add(time("GRU (this library, LastTimeStep)", () -> mln(new LastTimeStep(new GRU.Builder().nIn(UNITS).nOut(UNITS).build())), data));
+        t.add(time(
+                "GRU (this library, LastTimeStep)",
+                () -> mln(new LastTimeStep(
+                        new GRU.Builder().nIn(UNITS).nOut(UNITS).build())),
+                data));
         t.add(time("Bidirectional LSTM: BidirectionalLastStep", () -> mln(new BidirectionalLastStep(lstm())), data));
         t.add(time("Bidirectional LSTM: graph of DL4J parts", LayerBenchmark::graphReference, data));
         System.out.println();
         System.out.printf("%-44s %10s %12s %12s%n", "model", "params", "s/batch", "s/epoch");
         for (Timing x : t) {
-            System.out.printf("%-44s %,10d %12.3f %12.1f%n", x.model(), x.params(), x.secondsPerBatch(), x.secondsPerEpoch());
+            System.out.printf(
+                    "%-44s %,10d %12.3f %12.1f%n", x.model(), x.params(), x.secondsPerBatch(), x.secondsPerEpoch());
         }
-        System.out.printf("%nGRU / LSTM: %.2f   BidirectionalLastStep / graph reference: %.2f   (below 1 means faster)%n",
-                t.get(1).secondsPerBatch() / t.get(0).secondsPerBatch(), t.get(2).secondsPerBatch() / t.get(3).secondsPerBatch());
+        System.out.printf(
+                "%nGRU / LSTM: %.2f   BidirectionalLastStep / graph reference: %.2f   (below 1 means faster)%n",
+                t.get(1).secondsPerBatch() / t.get(0).secondsPerBatch(),
+                t.get(2).secondsPerBatch() / t.get(3).secondsPerBatch());
     }
 
     private static LSTM lstm() {
-        return new LSTM.Builder().nIn(UNITS).nOut(UNITS).activation(Activation.TANH).build();
+        return new LSTM.Builder()
+                .nIn(UNITS)
+                .nOut(UNITS)
+                .activation(Activation.TANH)
+                .build();
     }
 
     private static NeuralNetConfiguration.Builder base() {
-        return new NeuralNetConfiguration.Builder().seed(1).updater(new RmsProp(0.001, 0.9, 1e-7)).weightInit(WeightInit.XAVIER_UNIFORM);
+        return new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .updater(new RmsProp(0.001, 0.9, 1e-7))
+                .weightInit(WeightInit.XAVIER_UNIFORM);
     }
 
     private static EmbeddingSequenceLayer embedding() {
-        return new EmbeddingSequenceLayer.Builder().nIn(VOCAB).nOut(UNITS).inputLength(LENGTH).build();
+        return new EmbeddingSequenceLayer.Builder()
+                .nIn(VOCAB)
+                .nOut(UNITS)
+                .inputLength(LENGTH)
+                .build();
     }
 
     private static OutputLayer output(int nIn) {
-        return new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(nIn).nOut(1).activation(Activation.SIGMOID).build();
+        return new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                .nIn(nIn)
+                .nOut(1)
+                .activation(Activation.SIGMOID)
+                .build();
     }
 
     private static Model mln(Layer recurrent) {
         long nOut = recurrent instanceof BidirectionalLastStep ? 2L * UNITS : UNITS;
-        MultiLayerNetwork net = new MultiLayerNetwork(base().list().layer(embedding()).layer(recurrent).layer(output((int) nOut)).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(base().list()
+                .layer(embedding())
+                .layer(recurrent)
+                .layer(output((int) nOut))
+                .build());
         net.init();
         return net;
     }
 
     private static Model graphReference() {
-        ComputationGraph g = new ComputationGraph(base().graphBuilder().addInputs("tokens")
+        ComputationGraph g = new ComputationGraph(base().graphBuilder()
+                .addInputs("tokens")
                 .addLayer("embedding", embedding(), "tokens")
                 .addLayer("fwd", lstm(), "embedding")
                 .addVertex("reversed", new ReverseTimeSeriesVertex("tokens"), "embedding")
@@ -103,7 +129,8 @@ public final class LayerBenchmark {
                 .addVertex("bwdLast", new LastTimeStepVertex("tokens"), "bwd")
                 .addVertex("merged", new MergeVertex(), "fwdLast", "bwdLast")
                 .addLayer("out", output(2 * UNITS), "merged")
-                .setOutputs("out").build());
+                .setOutputs("out")
+                .build());
         g.init();
         return g;
     }
@@ -131,7 +158,7 @@ public final class LayerBenchmark {
             n.fit(d);
         } else {
             INDArray f = d.getFeatures();
-            ((ComputationGraph) m).fit(new INDArray[]{f}, new INDArray[]{d.getLabels()});
+            ((ComputationGraph) m).fit(new INDArray[] {f}, new INDArray[] {d.getLabels()});
         }
     }
 }

@@ -1,17 +1,16 @@
 package org.rnnlab.engine;
 
+import java.util.Map;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.common.primitives.Pair;
-
-import java.util.Map;
 
 /**
  * The building blocks of this library's recurrent time loops: the cells' nonlinearities, the
@@ -22,8 +21,7 @@ import java.util.Map;
  */
 final class LoopMath {
 
-    private LoopMath() {
-    }
+    private LoopMath() {}
 
     /** The transpose of a row-major [rows × cols] matrix, row-major. */
     static double[] transpose(double[] a, int rows, int cols) {
@@ -112,9 +110,10 @@ final class LoopMath {
     }
 
     /** An array of the given shape, order and type holding {@code v} (in that order), written in one native copy. */
-    private static INDArray create(double[] v, DataType type, char order, LayerWorkspaceMgr mgr, ArrayType arrayType,
-                                   long... shape) {
-        INDArray out = mgr == null ? Nd4j.createUninitialized(type, shape, order)
+    private static INDArray create(
+            double[] v, DataType type, char order, LayerWorkspaceMgr mgr, ArrayType arrayType, long... shape) {
+        INDArray out = mgr == null
+                ? Nd4j.createUninitialized(type, shape, order)
                 : mgr.createUninitialized(arrayType, type, shape, order);
         switch (type) {
             case DOUBLE -> new DoublePointer(out.data().addressPointer()).put(v, 0, v.length);
@@ -148,7 +147,8 @@ final class LoopMath {
 
     /** x·W + b over all time steps at once (x: time-major rows of nIn): the input projections, rows of {@code cols}. */
     static double[] project(double[] x, int nIn, INDArray w, INDArray b, int cols) {
-        double[] z = Blas.product(Blas.Block.of(x, x.length / nIn, nIn), false, Blas.Block.of(rowMajor(w), nIn, cols), false);
+        double[] z = Blas.product(
+                Blas.Block.of(x, x.length / nIn, nIn), false, Blas.Block.of(rowMajor(w), nIn, cols), false);
         addRowVector(z, cols, rowMajor(b), 0);
         return z;
     }
@@ -160,24 +160,43 @@ final class LoopMath {
      * gradients (written into the layer's gradient views; a bias twice as wide gets dzRec's sums in its second
      * half) and dZ·Wᵀ, the gradient to the layer below as DL4J's [batch, nIn, time] in the network's type.
      */
-    static Pair<Gradient, INDArray> gradients(double[] dz, double[] dzRec, int width, double[] x, double[] h, int units,
-                                              int batch, INDArray w, Map<String, INDArray> views, INDArray flattened,
-                                              DataType type, LayerWorkspaceMgr mgr, String... keys) {
+    static Pair<Gradient, INDArray> gradients(
+            double[] dz,
+            double[] dzRec,
+            int width,
+            double[] x,
+            double[] h,
+            int units,
+            int batch,
+            INDArray w,
+            Map<String, INDArray> views,
+            INDArray flattened,
+            DataType type,
+            LayerWorkspaceMgr mgr,
+            String... keys) {
         int rows = h.length / units;
         int steps = rows / batch;
         int nIn = x.length / rows;
         INDArray wg = views.get(keys[0]);
         INDArray rwg = views.get(keys[1]);
         INDArray bg = views.get(keys[2]);
-        wg.assign(matrix(Blas.product(Blas.Block.of(x, rows, nIn), true, Blas.Block.of(dz, rows, width), false), nIn, width));
+        wg.assign(matrix(
+                Blas.product(Blas.Block.of(x, rows, nIn), true, Blas.Block.of(dz, rows, width), false), nIn, width));
         // Step t's recurrent input is the state of step t-1: rows 0 .. T-2 of h against rows 1 .. T-1 of dzRec.
         int later = rows - batch;
-        rwg.assign(matrix(Blas.product(new Blas.Block(h, 0, units, later, units), true,
-                new Blas.Block(dzRec, batch * width, width, later, width), false), units, width));
+        rwg.assign(matrix(
+                Blas.product(
+                        new Blas.Block(h, 0, units, later, units),
+                        true,
+                        new Blas.Block(dzRec, batch * width, width, later, width),
+                        false),
+                units,
+                width));
         double[] bias = columnSums(dz, width);
         if (bg.length() == 2L * width) {
-            bias = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(bias),
-                    java.util.Arrays.stream(columnSums(dzRec, width))).toArray();
+            bias = java.util.stream.DoubleStream.concat(
+                            java.util.Arrays.stream(bias), java.util.Arrays.stream(columnSums(dzRec, width)))
+                    .toArray();
         }
         bg.assign(matrix(bias, 1, bias.length).reshape(bg.shape()));
         Gradient g = new DefaultGradient(flattened);
@@ -198,8 +217,14 @@ final class LoopMath {
      * Time-major rows back to DL4J's [batch, features, time], in the network's type and the given workspace:
      * a view of a [time, batch, features] array holding the rows as they are, so the move is one conversion.
      */
-    static INDArray toNcw(double[] rows, int steps, int batch, int features, DataType type, LayerWorkspaceMgr mgr,
-                          ArrayType arrayType) {
+    static INDArray toNcw(
+            double[] rows,
+            int steps,
+            int batch,
+            int features,
+            DataType type,
+            LayerWorkspaceMgr mgr,
+            ArrayType arrayType) {
         return create(rows, type, 'c', mgr, arrayType, steps, batch, features).permute(1, 2, 0);
     }
 
@@ -214,7 +239,8 @@ final class LoopMath {
         for (int t = 0; t < steps; t++) {
             System.arraycopy(rows, t * block, reversed, (steps - 1 - t) * block, block);
         }
-        try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
+                Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return toNcw(reversed, steps, batch, features, ncw.dataType(), null, null);
         }
     }

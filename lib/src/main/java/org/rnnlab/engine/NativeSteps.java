@@ -1,5 +1,13 @@
 package org.rnnlab.engine;
 
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -7,15 +15,6 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas.CblasTrans;
-import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
-import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 
 /**
  * The memory of a prediction loop, kept native and in the network's own type (float or double): the
@@ -53,8 +52,8 @@ final class NativeSteps implements AutoCloseable {
         INDArray in = ncw;
         if (in.dataType() != type || in.offset() != 0 || (in.stride(1) != 1 && in.stride(0) != 1)) {
             // A time-major copy in the layer's working memory (reused from batch to batch, not left to the GC).
-            INDArray timeMajor = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, type,
-                    new long[]{in.size(2), in.size(0), in.size(1)}, 'c');
+            INDArray timeMajor = mgr.createUninitialized(
+                    ArrayType.FF_WORKING_MEM, type, new long[] {in.size(2), in.size(0), in.size(1)}, 'c');
             timeMajor.assign(in.permute(2, 0, 1));
             in = timeMajor.permute(1, 2, 0);
         }
@@ -63,11 +62,11 @@ final class NativeSteps implements AutoCloseable {
         this.features = (int) in.size(1);
         this.steps = (int) in.size(2);
         this.units = units;
-        this.xTransposed = in.stride(1) != 1;             // stored as [features × batch] at each step
+        this.xTransposed = in.stride(1) != 1; // stored as [features × batch] at each step
         this.ldx = (int) (xTransposed ? in.stride(1) : in.stride(0));
         this.xStep = in.stride(2);
         this.x = typed(in.data().addressPointer());
-        this.out = mgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[]{steps, batch, units}, 'c');
+        this.out = mgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[] {steps, batch, units}, 'c');
         this.o = typed(out.data().addressPointer());
         this.previous = typed(out.data().addressPointer());
     }
@@ -124,8 +123,20 @@ final class NativeSteps implements AutoCloseable {
         gemm(false, rows, cols, k, a, aOff, k, b, cols, c, cOff, cols, beta);
     }
 
-    private void gemm(boolean transA, int m, int n, int k, Pointer a, long aOff, int lda, Pointer b, int ldb, Pointer c,
-                      long cOff, int ldc, double beta) {
+    private void gemm(
+            boolean transA,
+            int m,
+            int n,
+            int k,
+            Pointer a,
+            long aOff,
+            int lda,
+            Pointer b,
+            int ldb,
+            Pointer c,
+            long cOff,
+            int ldc,
+            double beta) {
         if (a == c) {
             throw new IllegalArgumentException("a product's factor and result need distinct pointers");
         }
@@ -134,11 +145,37 @@ final class NativeSteps implements AutoCloseable {
         b.position(0);
         c.position(cOff);
         if (type == DataType.FLOAT) {
-            cblas_sgemm(CblasRowMajor, ta, CblasNoTrans, m, n, k, 1f, (FloatPointer) a, lda, (FloatPointer) b, ldb,
-                    (float) beta, (FloatPointer) c, ldc);
+            cblas_sgemm(
+                    CblasRowMajor,
+                    ta,
+                    CblasNoTrans,
+                    m,
+                    n,
+                    k,
+                    1f,
+                    (FloatPointer) a,
+                    lda,
+                    (FloatPointer) b,
+                    ldb,
+                    (float) beta,
+                    (FloatPointer) c,
+                    ldc);
         } else {
-            cblas_dgemm(CblasRowMajor, ta, CblasNoTrans, m, n, k, 1.0, (DoublePointer) a, lda, (DoublePointer) b, ldb,
-                    beta, (DoublePointer) c, ldc);
+            cblas_dgemm(
+                    CblasRowMajor,
+                    ta,
+                    CblasNoTrans,
+                    m,
+                    n,
+                    k,
+                    1.0,
+                    (DoublePointer) a,
+                    lda,
+                    (DoublePointer) b,
+                    ldb,
+                    beta,
+                    (DoublePointer) c,
+                    ldc);
         }
     }
 

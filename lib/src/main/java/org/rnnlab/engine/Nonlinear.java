@@ -9,10 +9,10 @@ package org.rnnlab.engine;
 final class Nonlinear {
 
     /** Whether the Vector API is available to this JVM (decided once, at start-up). */
-    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
-    private Nonlinear() {
-    }
+    private Nonlinear() {}
 
     /** a[off .. off+len) = σ(a[off .. off+len)). */
     static void sigmoid(double[] a, int off, int len) {

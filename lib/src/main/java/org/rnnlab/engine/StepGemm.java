@@ -1,10 +1,10 @@
 package org.rnnlab.engine;
 
-import org.bytedeco.javacpp.DoublePointer;
-
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
+
+import org.bytedeco.javacpp.DoublePointer;
 
 /**
  * The matrix product of one time step, y += a·b on row-major blocks of Java arrays, computed by

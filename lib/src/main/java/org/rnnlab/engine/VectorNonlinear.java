@@ -9,8 +9,7 @@ final class VectorNonlinear {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
-    private VectorNonlinear() {
-    }
+    private VectorNonlinear() {}
 
     static void sigmoid(double[] a, int off, int len) {
         int i = off;
@@ -24,7 +23,9 @@ final class VectorNonlinear {
     static void tanh(double[] src, int sOff, double[] dst, int dOff, int len) {
         int i = 0;
         for (int end = S.loopBound(len); i < end; i += S.length()) {
-            DoubleVector.fromArray(S, src, sOff + i).lanewise(VectorOperators.TANH).intoArray(dst, dOff + i);
+            DoubleVector.fromArray(S, src, sOff + i)
+                    .lanewise(VectorOperators.TANH)
+                    .intoArray(dst, dOff + i);
         }
         Nonlinear.scalarTanh(src, sOff + i, dst, dOff + i, len - i);
     }

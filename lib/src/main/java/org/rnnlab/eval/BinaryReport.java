@@ -4,8 +4,8 @@ package org.rnnlab.eval;
  * How well a binary classifier's predicted probabilities match the true labels: the confusion
  * matrix at a threshold, accuracy, precision, recall, F1, and the threshold-free ROC AUC.
  */
-public record BinaryReport(int trueNegatives, int falsePositives, int falseNegatives, int truePositives,
-                           double threshold, double auc) {
+public record BinaryReport(
+        int trueNegatives, int falsePositives, int falseNegatives, int truePositives, double threshold, double auc) {
 
     /** Scores probabilities against labels (0 or 1) at the threshold 0.5. */
     public static BinaryReport of(double[] probabilities, int[] labels) {
@@ -24,13 +24,16 @@ public record BinaryReport(int trueNegatives, int falsePositives, int falseNegat
         int tn = 0, fp = 0, fn = 0, tp = 0;
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != 0 && labels[i] != 1) {
-                throw new IllegalArgumentException("label " + i + " is " + labels[i] + ": binary labels must be 0 or 1");
+                throw new IllegalArgumentException(
+                        "label " + i + " is " + labels[i] + ": binary labels must be 0 or 1");
             }
             boolean predicted = probabilities[i] > threshold;
             if (labels[i] == 1) {
-                if (predicted) tp++; else fn++;
+                if (predicted) tp++;
+                else fn++;
             } else {
-                if (predicted) fp++; else tn++;
+                if (predicted) fp++;
+                else tn++;
             }
         }
         return new BinaryReport(tn, fp, fn, tp, threshold, Metrics.rocAuc(probabilities, labels));
@@ -67,19 +70,29 @@ public record BinaryReport(int trueNegatives, int falsePositives, int falseNegat
 
     /** The confusion matrix, rows true class (0, 1), columns predicted class (0, 1). */
     public int[][] confusionMatrix() {
-        return new int[][]{{trueNegatives, falsePositives}, {falseNegatives, truePositives}};
+        return new int[][] {{trueNegatives, falsePositives}, {falseNegatives, truePositives}};
     }
 
     @Override
     public String toString() {
-        return String.format("""
+        return String.format(
+                """
                 Accuracy:  %.2f %%   (%,d of %,d)
                 Precision: %.4f   Recall: %.4f   F1: %.4f   ROC AUC: %.4f
                 Confusion matrix (rows: true, columns: predicted)
                                pred neg  pred pos
                   true neg   %9d %9d
                   true pos   %9d %9d""",
-                100 * accuracy(), truePositives + trueNegatives, total(), precision(), recall(), f1(), auc,
-                trueNegatives, falsePositives, falseNegatives, truePositives);
+                100 * accuracy(),
+                truePositives + trueNegatives,
+                total(),
+                precision(),
+                recall(),
+                f1(),
+                auc,
+                trueNegatives,
+                falsePositives,
+                falseNegatives,
+                truePositives);
     }
 }

@@ -6,8 +6,7 @@ import org.rnnlab.train.Predictor;
 /** Evaluates a trained network on held-out data and prints the result, like Keras' {@code model.evaluate}. */
 public final class Evaluate {
 
-    private Evaluate() {
-    }
+    private Evaluate() {}
 
     /** Scores a sentiment classifier on padded sequences and 0/1 labels, prints the report and returns it (null, with a hint, if there is no model). */
     public static BinaryReport binary(MultiLayerNetwork model, int[][] x, int[] labels) {

@@ -15,7 +15,8 @@ public record Forecast(double[] predicted, double[] actual, RegressionReport err
      */
     public static Forecast of(MultiLayerNetwork model, Windows windows, boolean asFeatures, MinMaxScaler scaler) {
         if (model == null) {
-            System.out.println("⚠ There is no model to forecast with yet: build and train it in the cells above first.");
+            System.out.println(
+                    "⚠ There is no model to forecast with yet: build and train it in the cells above first.");
             return null;
         }
         float[] p = Predictor.predict(model, windows.toDataset(asFeatures));

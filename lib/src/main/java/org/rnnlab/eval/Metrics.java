@@ -7,8 +7,7 @@ import java.util.stream.IntStream;
 /** Plain metric formulas on arrays: ROC AUC for classifiers; MSE, MAE and RMSE for regressors. */
 public final class Metrics {
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /** Area under the ROC curve: the probability that a random positive scores above a random negative (ties count half). */
     public static double rocAuc(double[] scores, int[] labels) {
@@ -64,7 +63,8 @@ public final class Metrics {
 
     private static void check(double[] predicted, double[] actual) {
         if (predicted.length != actual.length) {
-            throw new IllegalArgumentException("there are " + predicted.length + " predictions but " + actual.length + " true values");
+            throw new IllegalArgumentException(
+                    "there are " + predicted.length + " predictions but " + actual.length + " true values");
         }
         if (actual.length == 0) {
             throw new IllegalArgumentException("there is nothing to evaluate: no predictions");

@@ -5,8 +5,11 @@ public record RegressionReport(double mse, double mae, double rmse, int count) {
 
     /** Scores predictions against the true values. */
     public static RegressionReport of(double[] predicted, double[] actual) {
-        return new RegressionReport(Metrics.mse(predicted, actual), Metrics.mae(predicted, actual),
-                Metrics.rmse(predicted, actual), actual.length);
+        return new RegressionReport(
+                Metrics.mse(predicted, actual),
+                Metrics.mae(predicted, actual),
+                Metrics.rmse(predicted, actual),
+                actual.length);
     }
 
     @Override

@@ -1,14 +1,12 @@
 package org.rnnlab.grade;
 
-import org.rnnlab.text.Tokenizer;
-
+import java.util.List;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.rnnlab.Mode;
+import org.rnnlab.text.Tokenizer;
 import org.rnnlab.train.Trainer;
-
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The autograder's side inside a submission's kernel: after the submission has run, the grader
@@ -21,8 +19,7 @@ public final class Autograde {
     /** Marks the lines the grader reads. */
     public static final String MARK = "RNNLAB-GRADE";
 
-    private Autograde() {
-    }
+    private Autograde() {}
 
     /** Grades the network. */
     public static void model(String exercise, String nonce, MultiLayerNetwork model) {

@@ -1,13 +1,12 @@
 package org.rnnlab.grade;
 
+import java.util.List;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.rnnlab.eval.BinaryReport;
 import org.rnnlab.text.Tokenizer;
 import org.rnnlab.train.Trainer;
-
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The check cells of the exercise notebooks: each prints a ✓ or ✗ line per item with a hint naming
@@ -24,8 +23,7 @@ import java.util.function.Supplier;
  */
 public final class Check {
 
-    private Check() {
-    }
+    private Check() {}
 
     /** Checks the network built in the "Code it!" cell. */
     public static Double model(String exercise, MultiLayerNetwork model) {
@@ -61,12 +59,14 @@ public final class Check {
             Step s = step(exercise, step);
             List<String> hints = s.hints();
             int n = Math.max(1, Math.min(level, hints.size()));
-            System.out.println(Wrap.lines(String.format("Hint %d of %d for %s · %s: %s", n, hints.size(), exercise, step,
-                    hints.get(n - 1)), "    "));
+            System.out.println(Wrap.lines(
+                    String.format("Hint %d of %d for %s · %s: %s", n, hints.size(), exercise, step, hints.get(n - 1)),
+                    "    "));
             if (n < hints.size()) {
                 System.out.printf("More: Check.hint(\"%s\", \"%s\", %d).%n", exercise, step, n + 1);
             } else if (Solutions.graded()) {
-                System.out.println("That was the last hint. This is a graded assignment: solutions are released after the deadline.");
+                System.out.println(
+                        "That was the last hint. This is a graded assignment: solutions are released after the deadline.");
             } else {
                 System.out.printf("Still stuck? Check.solution(\"%s\", \"%s\") shows the solution.%n", exercise, step);
             }
@@ -89,14 +89,22 @@ public final class Check {
                 return;
             }
             String code = part
-                    ? Solutions.before(spec.notebook(), "Check.part(\"" + exercise + "\", \"" + step + "\"", cell -> cell.startsWith("Check."))
+                    ? Solutions.before(
+                            spec.notebook(),
+                            "Check.part(\"" + exercise + "\", \"" + step + "\"",
+                            cell -> cell.startsWith("Check."))
                     : Solutions.before(spec.notebook(), "Check." + step + "(", Check::gradedCheck);
             if (code == null) {
-                System.out.println("⚠ the solution notebook " + spec.notebook() + " has no check cell for \"" + step + "\".");
+                System.out.println(
+                        "⚠ the solution notebook " + spec.notebook() + " has no check cell for \"" + step + "\".");
             } else if (code.isEmpty()) {
-                System.out.printf("Step \"%s\" has no code to write: %s%n", step, s == null ? "" : s.hints().get(0));
+                System.out.printf(
+                        "Step \"%s\" has no code to write: %s%n",
+                        step, s == null ? "" : s.hints().get(0));
             } else {
-                System.out.printf("Solution of %s · %s (from notebooks/solutions/%s.ipynb):%n%n%s", exercise, step, spec.notebook(), code);
+                System.out.printf(
+                        "Solution of %s · %s (from notebooks/solutions/%s.ipynb):%n%n%s",
+                        exercise, step, spec.notebook(), code);
             }
         } catch (IllegalArgumentException e) {
             System.out.println("⚠ " + e.getMessage());
@@ -110,7 +118,8 @@ public final class Check {
      */
     public static void part(String exercise, String part, Object... values) {
         try {
-            System.out.print(PartChecks.check(Grader.exercise(exercise), part, java.util.Arrays.asList(values)).report());
+            System.out.print(PartChecks.check(Grader.exercise(exercise), part, java.util.Arrays.asList(values))
+                    .report());
         } catch (RuntimeException e) {
             System.out.println("⚠ " + e.getMessage());
         }
@@ -118,9 +127,11 @@ public final class Check {
 
     /** Whether every part is built (none is null); otherwise prints how many "Code it!" cells above are still open. */
     public static boolean ready(Object... parts) {
-        long missing = java.util.Arrays.stream(parts).filter(java.util.Objects::isNull).count();
+        long missing =
+                java.util.Arrays.stream(parts).filter(java.util.Objects::isNull).count();
         if (missing > 0) {
-            System.out.printf("⚠ %d of the %d parts above %s still null: complete their \"Code it!\" cells, then run this cell again.%n",
+            System.out.printf(
+                    "⚠ %d of the %d parts above %s still null: complete their \"Code it!\" cells, then run this cell again.%n",
                     missing, parts.length, missing == 1 ? "is" : "are");
         }
         return missing == 0;
@@ -132,8 +143,10 @@ public final class Check {
 
     private static Step step(String exercise, String step) {
         ExerciseSpec spec = Grader.exercise(exercise);
-        return spec.step(step).orElseThrow(() -> new IllegalArgumentException("exercise " + exercise + " has no step \"" + step
-                + "\"; its steps are " + spec.steps().stream().map(Step::name).toList()));
+        return spec.step(step)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "exercise " + exercise + " has no step \"" + step + "\"; its steps are "
+                                + spec.steps().stream().map(Step::name).toList()));
     }
 
     private static Double show(Supplier<StepResult> check) {

@@ -1,20 +1,18 @@
 package org.rnnlab.grade;
 
-import org.rnnlab.data.Imdb;
-import org.rnnlab.data.ImdbSplit;
-import org.rnnlab.text.Sequences;
-import org.rnnlab.text.Tokenizer;
-
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.rnnlab.Mode;
-import org.rnnlab.eval.BinaryReport;
-import org.rnnlab.train.Predictor;
-import org.rnnlab.train.Trainer;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.rnnlab.Mode;
+import org.rnnlab.data.Imdb;
+import org.rnnlab.data.ImdbSplit;
+import org.rnnlab.eval.BinaryReport;
+import org.rnnlab.text.Sequences;
+import org.rnnlab.text.Tokenizer;
+import org.rnnlab.train.Predictor;
+import org.rnnlab.train.Trainer;
 
 /**
  * Grades the steps of an exercise from the objects a notebook built and returns the results; used by
@@ -23,13 +21,14 @@ import java.util.stream.Collectors;
  */
 public final class Grader {
 
-    private Grader() {
-    }
+    private Grader() {}
 
     /** The graded exercise {@code id}, or an exception naming the graded ones. */
     public static ExerciseSpec exercise(String id) {
-        return Exercises.find(id).orElseThrow(() -> new IllegalArgumentException("there is no graded exercise \"" + id
-                + "\"; the graded ones are " + Exercises.all().stream().map(ExerciseSpec::id).collect(Collectors.joining(", "))));
+        return Exercises.find(id)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("there is no graded exercise \"" + id + "\"; the graded ones are "
+                                + Exercises.all().stream().map(ExerciseSpec::id).collect(Collectors.joining(", "))));
     }
 
     /** The network's layers against the exercise's. */
@@ -57,7 +56,8 @@ public final class Grader {
         double accuracy = Double.NaN;
         if (model != null && xTest != null && yTest != null && xTest.length == yTest.length && xTest.length > 0) {
             try {
-                accuracy = BinaryReport.of(Predictor.predict(model, xTest), yTest).accuracy();
+                accuracy =
+                        BinaryReport.of(Predictor.predict(model, xTest), yTest).accuracy();
             } catch (RuntimeException e) {
                 accuracy = Double.NaN;
             }
@@ -81,6 +81,7 @@ public final class Grader {
 
     /** Stand-alone recurrent layers (6.07: SimpleRnn, LSTM, GRU) against the exercise's. */
     public static StepResult layers(String exercise, Layer... layers) {
-        return LayerChecks.check(exercise(exercise), List.of("rnnLayer", "lstmLayer", "gruLayer"), Arrays.asList(layers));
+        return LayerChecks.check(
+                exercise(exercise), List.of("rnnLayer", "lstmLayer", "gruLayer"), Arrays.asList(layers));
     }
 }

@@ -6,7 +6,10 @@ package org.rnnlab.grade;
  */
 public enum LayerKind {
     EMBEDDING("Embedding", "EmbeddingSequenceLayer", "EmbeddingSequenceLayer"),
-    SPATIAL_DROPOUT("SpatialDropout1D", "DropoutLayer with new SpatialDropout(keep)", "DropoutLayer with new SpatialDropout(keep)"),
+    SPATIAL_DROPOUT(
+            "SpatialDropout1D",
+            "DropoutLayer with new SpatialDropout(keep)",
+            "DropoutLayer with new SpatialDropout(keep)"),
     DROPOUT("Dropout", "DropoutLayer(keep)", "DropoutLayer(keep)"),
     SIMPLE_RNN("SimpleRnn", "SimpleRnn", "SimpleRnn"),
     LSTM("LSTM", "LSTM", "LSTM"),

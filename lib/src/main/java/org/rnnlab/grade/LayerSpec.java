@@ -7,8 +7,8 @@ import org.nd4j.linalg.activations.Activation;
  * activation, dropout rate (the probability of dropping, as Keras writes it), and what a recurrent
  * layer hands on. The checks compare a learner's DL4J layers against a list of these.
  */
-public record LayerSpec(LayerKind kind, long nIn, long nOut, Activation activation, double rate, Form form,
-                        Boolean resetAfter) {
+public record LayerSpec(
+        LayerKind kind, long nIn, long nOut, Activation activation, double rate, Form form, Boolean resetAfter) {
 
     /** Keras {@code Embedding(vocabulary, dimensions)}. */
     public static LayerSpec embedding(long vocabulary, long dimensions) {

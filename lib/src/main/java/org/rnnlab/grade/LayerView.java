@@ -1,5 +1,7 @@
 package org.rnnlab.grade;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
@@ -25,17 +27,25 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.rnnlab.layers.BidirectionalLastStep;
 import org.rnnlab.layers.GRU;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * One layer of a learner's network as the checks see it: its position in the {@code .layer(...)}
  * list, kind, sizes, activation, dropout keep-probability, what a recurrent layer hands on,
  * parameter count (-1 before {@code init()}), loss and optimizer.
  */
-public record LayerView(int position, LayerKind kind, String className, long nIn, long nOut, Activation activation,
-                        double keep, Form form, Boolean resetAfter, long params, ILossFunction loss, IUpdater updater,
-                        boolean attached) {
+public record LayerView(
+        int position,
+        LayerKind kind,
+        String className,
+        long nIn,
+        long nOut,
+        Activation activation,
+        double keep,
+        Form form,
+        Boolean resetAfter,
+        long params,
+        ILossFunction loss,
+        IUpdater updater,
+        boolean attached) {
 
     /** The layers of {@code model} in order. A dropout set on a layer itself ({@code .dropOut(p)}) is listed as a dropout layer before it. */
     public static List<LayerView> of(MultiLayerNetwork model) {
@@ -84,15 +94,39 @@ public record LayerView(int position, LayerKind kind, String className, long nIn
         Boolean resetAfter = inner instanceof GRU g ? g.isResetAfter() : null;
         ILossFunction loss = inner instanceof BaseOutputLayer o ? o.getLossFn() : null;
         IUpdater updater = inner instanceof BaseLayer b ? b.getIUpdater() : null;
-        return new LayerView(position, kind, inner.getClass().getSimpleName(), nIn, nOut, activation, Double.NaN, form,
-                resetAfter, params, loss, updater, false);
+        return new LayerView(
+                position,
+                kind,
+                inner.getClass().getSimpleName(),
+                nIn,
+                nOut,
+                activation,
+                Double.NaN,
+                form,
+                resetAfter,
+                params,
+                loss,
+                updater,
+                false);
     }
 
     private static LayerView dropoutView(int position, IDropout d, boolean attached) {
         LayerKind kind = d instanceof SpatialDropout ? LayerKind.SPATIAL_DROPOUT : LayerKind.DROPOUT;
         double keep = d instanceof SpatialDropout s ? s.getP() : d instanceof Dropout p ? p.getP() : Double.NaN;
-        return new LayerView(position, kind, d == null ? "DropoutLayer" : d.getClass().getSimpleName(), 0, 0, null, keep,
-                Form.NONE, null, 0, null, null, attached);
+        return new LayerView(
+                position,
+                kind,
+                d == null ? "DropoutLayer" : d.getClass().getSimpleName(),
+                0,
+                0,
+                null,
+                keep,
+                Form.NONE,
+                null,
+                0,
+                null,
+                null,
+                attached);
     }
 
     private static LayerKind kindOf(Layer l) {

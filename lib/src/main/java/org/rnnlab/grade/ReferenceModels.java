@@ -29,14 +29,14 @@ public final class ReferenceModels {
     /** Tokens per review in the sentiment exercises. */
     public static final int MAX_LEN = Exercises.MAX_LEN;
 
-    private ReferenceModels() {
-    }
+    private ReferenceModels() {}
 
     /** The initialised network of sentiment exercise {@code id} ("6.01" … "6.05"), seeded with {@code seed}. */
     public static MultiLayerNetwork build(String id, long seed) {
         if (Solutions.graded()) {
-            throw new IllegalStateException("The exercises' reference networks are not part of the graded build of the course "
-                    + "library (they are the solutions). Run the exercise notebooks themselves, or use the practice build.");
+            throw new IllegalStateException(
+                    "The exercises' reference networks are not part of the graded build of the course "
+                            + "library (they are the solutions). Run the exercise notebooks themselves, or use the practice build.");
         }
         ExerciseSpec spec = Grader.exercise(id);
         var list = new NeuralNetConfiguration.Builder()
@@ -54,11 +54,24 @@ public final class ReferenceModels {
 
     private static Layer layer(ExerciseSpec spec, LayerSpec l) {
         return switch (l.kind()) {
-            case EMBEDDING -> new EmbeddingSequenceLayer.Builder().nIn(l.nIn()).nOut(l.nOut()).inputLength(MAX_LEN)
-                    .weightInit(new UniformDistribution(-0.05, 0.05)).build();
-            case SPATIAL_DROPOUT -> new DropoutLayer.Builder().dropOut(new SpatialDropout(1 - l.rate())).build();
+            case EMBEDDING ->
+                new EmbeddingSequenceLayer.Builder()
+                        .nIn(l.nIn())
+                        .nOut(l.nOut())
+                        .inputLength(MAX_LEN)
+                        .weightInit(new UniformDistribution(-0.05, 0.05))
+                        .build();
+            case SPATIAL_DROPOUT ->
+                new DropoutLayer.Builder()
+                        .dropOut(new SpatialDropout(1 - l.rate()))
+                        .build();
             case DROPOUT -> new DropoutLayer(1 - l.rate());
-            case OUTPUT -> new OutputLayer.Builder(spec.loss()).nIn(l.nIn()).nOut(l.nOut()).activation(l.activation()).build();
+            case OUTPUT ->
+                new OutputLayer.Builder(spec.loss())
+                        .nIn(l.nIn())
+                        .nOut(l.nOut())
+                        .activation(l.activation())
+                        .build();
             case SIMPLE_RNN, LSTM, GRU -> wrapped(l, recurrent(l));
             default -> throw new IllegalArgumentException(spec.id() + ": no reference layer for " + l.describe());
         };
@@ -66,11 +79,26 @@ public final class ReferenceModels {
 
     private static Layer recurrent(LayerSpec l) {
         return switch (l.kind()) {
-            case SIMPLE_RNN -> new SimpleRnn.Builder().nIn(l.nIn()).nOut(l.nOut()).activation(Activation.TANH)
-                    .weightInitRecurrent(new Orthogonal()).build();
-            case LSTM -> new LSTM.Builder().nIn(l.nIn()).nOut(l.nOut()).activation(Activation.TANH)
-                    .weightInitRecurrent(new Orthogonal()).build();
-            default -> new GRU.Builder().nIn(l.nIn()).nOut(l.nOut()).resetAfter(Boolean.TRUE.equals(l.resetAfter())).build();
+            case SIMPLE_RNN ->
+                new SimpleRnn.Builder()
+                        .nIn(l.nIn())
+                        .nOut(l.nOut())
+                        .activation(Activation.TANH)
+                        .weightInitRecurrent(new Orthogonal())
+                        .build();
+            case LSTM ->
+                new LSTM.Builder()
+                        .nIn(l.nIn())
+                        .nOut(l.nOut())
+                        .activation(Activation.TANH)
+                        .weightInitRecurrent(new Orthogonal())
+                        .build();
+            default ->
+                new GRU.Builder()
+                        .nIn(l.nIn())
+                        .nOut(l.nOut())
+                        .resetAfter(Boolean.TRUE.equals(l.resetAfter()))
+                        .build();
         };
     }
 

@@ -1,12 +1,11 @@
 package org.rnnlab.grade;
 
-import org.nd4j.shade.jackson.databind.JsonNode;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * Reads the solution of a "Code it!" step from the solution notebooks packed into the library: the
@@ -19,8 +18,7 @@ final class Solutions {
     /** Class-path resource present only in the graded build. */
     static final String GRADED_MARKER = "/org/rnnlab/graded-build.txt";
 
-    private Solutions() {
-    }
+    private Solutions() {}
 
     /** Whether this is the graded build of the library: no solutions, no reference networks. */
     static boolean graded() {

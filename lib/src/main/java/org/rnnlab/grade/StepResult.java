@@ -3,8 +3,8 @@ package org.rnnlab.grade;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -49,28 +49,40 @@ public record StepResult(String exercise, String step, List<CheckItem> items) {
                     ? items.stream().map(i -> i.name() + ": " + i.feedback()).collect(Collectors.joining("\n"))
                     : "all checks passed";
         }
-        return byHint.entrySet().stream().map(e -> String.join(", ", e.getValue()) + ": " + e.getKey())
+        return byHint.entrySet().stream()
+                .map(e -> String.join(", ", e.getValue()) + ": " + e.getKey())
                 .collect(Collectors.joining("\n"));
     }
 
     /** The report shown under a check cell: a ✓ or ✗ line per item, the score, and where more help is. */
     public String report() {
         StringBuilder b = new StringBuilder();
-        b.append(maxPoints() == 0
-                ? String.format("Check %s · %s (not graded in this mode)%n", exercise, step)
-                : String.format("Check %s · %s: %d/%d%n", exercise, step, points(), maxPoints()));
+        b.append(
+                maxPoints() == 0
+                        ? String.format("Check %s · %s (not graded in this mode)%n", exercise, step)
+                        : String.format("Check %s · %s: %d/%d%n", exercise, step, points(), maxPoints()));
         for (CheckItem i : items) {
             String mark = i.maxPoints() == 0 ? "·" : i.passed() ? "✓" : "✗";
-            b.append(Wrap.lines(String.format("%s %s — %s", mark, i.name(), i.feedback().replace("\n", "\n    ")), "    ")).append('\n');
+            b.append(Wrap.lines(
+                            String.format(
+                                    "%s %s — %s", mark, i.name(), i.feedback().replace("\n", "\n    ")),
+                            "    "))
+                    .append('\n');
         }
         if (!passed() && step.startsWith("part ")) {
             String part = step.substring("part ".length());
-            b.append(Solutions.graded() ? "" : String.format("Stuck? Check.solution(\"%s\", \"%s\") shows this part's code.%n", exercise, part));
+            b.append(
+                    Solutions.graded()
+                            ? ""
+                            : String.format(
+                                    "Stuck? Check.solution(\"%s\", \"%s\") shows this part's code.%n", exercise, part));
         } else if (!passed()) {
-            b.append(Solutions.graded()
-                    ? String.format("Stuck? Check.hint(\"%s\", \"%s\", 1) gives a hint.%n", exercise, step)
-                    : String.format("Stuck? Check.hint(\"%s\", \"%s\", 1) gives a hint, Check.solution(\"%s\", \"%s\") the solution.%n",
-                    exercise, step, exercise, step));
+            b.append(
+                    Solutions.graded()
+                            ? String.format("Stuck? Check.hint(\"%s\", \"%s\", 1) gives a hint.%n", exercise, step)
+                            : String.format(
+                                    "Stuck? Check.hint(\"%s\", \"%s\", 1) gives a hint, Check.solution(\"%s\", \"%s\") the solution.%n",
+                                    exercise, step, exercise, step));
         }
         return b.toString();
     }
@@ -78,11 +90,23 @@ public record StepResult(String exercise, String step, List<CheckItem> items) {
     /** One JSON object: exercise, step, points, maxPoints, feedback and the items. */
     public String toJson() {
         String list = items.stream()
-                .map(i -> String.format(Locale.ROOT, "{\"name\": %s, \"points\": %d, \"maxPoints\": %d, \"feedback\": %s}",
-                        quote(i.name()), i.points(), i.maxPoints(), quote(i.feedback())))
+                .map(i -> String.format(
+                        Locale.ROOT,
+                        "{\"name\": %s, \"points\": %d, \"maxPoints\": %d, \"feedback\": %s}",
+                        quote(i.name()),
+                        i.points(),
+                        i.maxPoints(),
+                        quote(i.feedback())))
                 .collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, "{\"exercise\": %s, \"step\": %s, \"points\": %d, \"maxPoints\": %d, \"feedback\": %s, \"items\": [%s]}",
-                quote(exercise), quote(step), points(), maxPoints(), quote(feedback()), list);
+        return String.format(
+                Locale.ROOT,
+                "{\"exercise\": %s, \"step\": %s, \"points\": %d, \"maxPoints\": %d, \"feedback\": %s, \"items\": [%s]}",
+                quote(exercise),
+                quote(step),
+                points(),
+                maxPoints(),
+                quote(feedback()),
+                list);
     }
 
     /** A JSON string literal. */

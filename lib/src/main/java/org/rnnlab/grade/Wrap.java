@@ -9,8 +9,7 @@ final class Wrap {
     /** The widest line a check prints (a notebook's output area shows about 110 characters). */
     static final int WIDTH = 100;
 
-    private Wrap() {
-    }
+    private Wrap() {}
 
     /** {@code text} with every line longer than {@link #WIDTH} broken at spaces, continuations indented by {@code indent}. */
     static String lines(String text, String indent) {

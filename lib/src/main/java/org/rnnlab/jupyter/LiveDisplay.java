@@ -36,7 +36,7 @@ public final class LiveDisplay {
         try {
             return JJava.running();
         } catch (LinkageError e) {
-            return false;   // no JJava here (NoClassDefFoundError), or only part of it
+            return false; // no JJava here (NoClassDefFoundError), or only part of it
         }
     }
 

@@ -1,5 +1,9 @@
 package org.rnnlab.layers;
 
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
+import java.util.Collection;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -9,11 +13,6 @@ import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Collection;
-
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 import org.rnnlab.engine.BidirectionalLastStepLayer;
 
 /**
@@ -38,8 +37,7 @@ public class BidirectionalLastStep extends BaseWrapperLayer {
     private Bidirectional.Mode mode = Bidirectional.Mode.CONCAT;
 
     /** For deserialisation. */
-    protected BidirectionalLastStep() {
-    }
+    protected BidirectionalLastStep() {}
 
     /** Concatenates the final forward and backward states of {@code recurrent} and its copy. */
     public BidirectionalLastStep(Layer recurrent) {
@@ -77,9 +75,13 @@ public class BidirectionalLastStep extends BaseWrapperLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                       int layerIndex, INDArray layerParamsView, boolean initializeParams,
-                                                       DataType networkDataType) {
+    public org.deeplearning4j.nn.api.Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         // DL4J's Bidirectional.instantiate, done here to keep hold of the two directions' layers: half the
         // parameters each, drawn in the same order as DL4J draws them.
         Bidirectional bi = (Bidirectional) underlying;
@@ -90,10 +92,17 @@ public class BidirectionalLastStep extends BaseWrapperLayer {
         NeuralNetConfiguration bc = conf.clone();
         bc.setLayer(bi.getBwd());
         long half = layerParamsView.length() / 2;
-        org.deeplearning4j.nn.api.Layer f = bi.getFwd().instantiate(fc, listeners, layerIndex,
-                slice(layerParamsView, 0, half), initializeParams, networkDataType);
-        org.deeplearning4j.nn.api.Layer b = bi.getBwd().instantiate(bc, listeners, layerIndex,
-                slice(layerParamsView, half, 2 * half), initializeParams, networkDataType);
+        org.deeplearning4j.nn.api.Layer f = bi.getFwd()
+                .instantiate(
+                        fc, listeners, layerIndex, slice(layerParamsView, 0, half), initializeParams, networkDataType);
+        org.deeplearning4j.nn.api.Layer b = bi.getBwd()
+                .instantiate(
+                        bc,
+                        listeners,
+                        layerIndex,
+                        slice(layerParamsView, half, 2 * half),
+                        initializeParams,
+                        networkDataType);
         BidirectionalLayer both = new BidirectionalLayer(inner, f, b, layerParamsView);
         both.setParamTable(bi.initializer().init(inner, layerParamsView, initializeParams));
         both.setConf(inner);
@@ -116,7 +125,9 @@ public class BidirectionalLastStep extends BaseWrapperLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BidirectionalLastStep b && b.mode == mode && java.util.Objects.equals(b.underlying, underlying);
+        return o instanceof BidirectionalLastStep b
+                && b.mode == mode
+                && java.util.Objects.equals(b.underlying, underlying);
     }
 
     @Override

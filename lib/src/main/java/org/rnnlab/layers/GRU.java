@@ -1,5 +1,6 @@
 package org.rnnlab.layers;
 
+import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,8 +15,6 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Collection;
 import org.rnnlab.engine.GRULayer;
 import org.rnnlab.engine.GRUParamInitializer;
 import org.rnnlab.engine.LayerWiring;
@@ -52,8 +51,7 @@ public class GRU extends BaseRecurrentLayer {
     private IActivation gateActivationFn = new ActivationSigmoid();
 
     /** For deserialisation. */
-    protected GRU() {
-    }
+    protected GRU() {}
 
     private GRU(Builder builder) {
         super(builder);
@@ -62,10 +60,21 @@ public class GRU extends BaseRecurrentLayer {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         LayerValidation.assertNInNOutSet("GRU", getLayerName(), layerIndex, getNIn(), getNOut());
-        return LayerWiring.wire(new GRULayer(conf, networkDataType), this, conf, listeners, layerIndex, layerParamsView,
+        return LayerWiring.wire(
+                new GRULayer(conf, networkDataType),
+                this,
+                conf,
+                listeners,
+                layerIndex,
+                layerParamsView,
                 initializeParams);
     }
 
@@ -101,7 +110,9 @@ public class GRU extends BaseRecurrentLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GRU g && super.equals(o) && g.resetAfter == resetAfter
+        return o instanceof GRU g
+                && super.equals(o)
+                && g.resetAfter == resetAfter
                 && java.util.Objects.equals(g.gateActivationFn, gateActivationFn);
     }
 

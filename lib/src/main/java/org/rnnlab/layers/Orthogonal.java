@@ -1,11 +1,10 @@
 package org.rnnlab.layers;
 
+import java.util.Random;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
-
-import java.util.Random;
 
 /**
  * Keras' {@code Orthogonal} initializer, the default for the recurrent kernels of its SimpleRNN,
@@ -60,7 +59,8 @@ public final class Orthogonal implements IWeightInit {
                 a[i][j] = rng.nextGaussian();
             }
         }
-        // Modified Gram–Schmidt QR: the columns of a become Q; r_jj's sign is folded in so that Q·sign(diag R) is returned, as Keras does.
+        // Modified Gram–Schmidt QR: the columns of a become Q; r_jj's sign is folded in so that Q·sign(diag R) is
+        // returned, as Keras does.
         for (int j = 0; j < n; j++) {
             for (int k = 0; k < j; k++) {
                 double dot = 0;

@@ -13,12 +13,12 @@ public final class LiveHistory implements Callback {
 
     private final LiveDisplay display = new LiveDisplay();
 
-    LiveHistory() {
-    }
+    LiveHistory() {}
 
     @Override
     public void onTrainBegin(int epochs) {
-        display.show(Plots.message(String.format("Training curves: drawn after each of the %d epoch%s.", epochs, epochs == 1 ? "" : "s")));
+        display.show(Plots.message(
+                String.format("Training curves: drawn after each of the %d epoch%s.", epochs, epochs == 1 ? "" : "s")));
     }
 
     @Override

@@ -7,7 +7,8 @@ public final class Sequences {
 
     /** Where padding or truncation happens: at the front ("pre") or at the end ("post"). */
     public enum Side {
-        PRE, POST;
+        PRE,
+        POST;
 
         static Side parse(String s, String what) {
             if ("pre".equals(s)) {
@@ -20,8 +21,7 @@ public final class Sequences {
         }
     }
 
-    private Sequences() {
-    }
+    private Sequences() {}
 
     /** Pads or truncates at the front to {@code maxlen}, with 0 as padding value (Keras' defaults). */
     public static int[][] padSequences(List<int[]> sequences, int maxlen) {
@@ -40,7 +40,8 @@ public final class Sequences {
      * @param truncating "pre" drops tokens from the front of longer sequences, "post" from the end
      * @param value      the padding value
      */
-    public static int[][] padSequences(List<int[]> sequences, Integer maxlen, String padding, String truncating, int value) {
+    public static int[][] padSequences(
+            List<int[]> sequences, Integer maxlen, String padding, String truncating, int value) {
         Side pad = Side.parse(padding, "padding");
         Side trunc = Side.parse(truncating, "truncating");
         if (sequences == null) {
@@ -49,12 +50,14 @@ public final class Sequences {
         int len;
         if (maxlen == null) {
             if (sequences.isEmpty()) {
-                throw new IllegalArgumentException("cannot find the longest of no sequences: pass maxlen or at least one sequence");
+                throw new IllegalArgumentException(
+                        "cannot find the longest of no sequences: pass maxlen or at least one sequence");
             }
             len = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
         } else {
             if (maxlen <= 0) {
-                throw new IllegalArgumentException("maxlen must be positive, was " + maxlen + " (the length every sequence is brought to)");
+                throw new IllegalArgumentException(
+                        "maxlen must be positive, was " + maxlen + " (the length every sequence is brought to)");
             }
             len = maxlen;
         }

@@ -10,8 +10,7 @@ public final class TextUtils {
     /** The characters Keras removes by default: punctuation except the apostrophe, plus tab and newline. */
     public static final String DEFAULT_FILTERS = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
 
-    private TextUtils() {
-    }
+    private TextUtils() {}
 
     /** Splits a text into words with Keras' defaults (filters above, lower-casing, split on a single space). */
     public static List<String> textToWordSequence(String text) {

@@ -7,8 +7,7 @@ package org.rnnlab.train;
 public interface Callback {
 
     /** Before the first epoch; {@code epochs} is how many will run (after any cap). */
-    default void onTrainBegin(int epochs) {
-    }
+    default void onTrainBegin(int epochs) {}
 
     /** After each epoch, with every epoch so far (the latest last). */
     void onEpochEnd(History soFar);

@@ -1,9 +1,8 @@
 package org.rnnlab.train;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-
 import java.io.PrintStream;
 import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Keras' {@code EarlyStopping} and {@code ModelCheckpoint(save_best_only=True)} in one watcher: after each

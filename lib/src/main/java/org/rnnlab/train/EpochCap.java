@@ -13,8 +13,7 @@ public final class EpochCap {
     /** The environment variable holding the cap. */
     public static final String ENV = "RNNLAB_MAX_EPOCHS";
 
-    private EpochCap() {
-    }
+    private EpochCap() {}
 
     /** The cap in {@code RNNLAB_MAX_EPOCHS}, if set. */
     public static OptionalInt fromEnvironment() {
@@ -35,6 +34,7 @@ public final class EpochCap {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(ENV + " must be a whole number of epochs, at least 1, such as 3; was \"" + v + "\"");
+        throw new IllegalArgumentException(
+                ENV + " must be a whole number of epochs, at least 1, such as 3; was \"" + v + "\"");
     }
 }

@@ -1,15 +1,14 @@
 package org.rnnlab.train;
 
-import org.rnnlab.Mode;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.Table;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnnlab.Mode;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * What a training run recorded, like Keras' {@code History}: per epoch the loss, the metric and
@@ -88,17 +87,24 @@ public record History(List<Map<String, Double>> epochs, List<Double> epochSecond
 
     /** The name of the metric beside the loss ({@code accuracy} or {@code mae}), or null if none. */
     public String metricName() {
-        return keys().stream().filter(k -> !k.startsWith("val_") && !k.equals("loss")).findFirst().orElse(null);
+        return keys().stream()
+                .filter(k -> !k.startsWith("val_") && !k.equals("loss"))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The history as a Tablesaw table: one row per epoch, one column per metric, and seconds. */
     public Table toTable() {
         Table t = Table.create("history");
-        t.addColumns(IntColumn.create("epoch", java.util.stream.IntStream.rangeClosed(1, epochs.size()).toArray()));
+        t.addColumns(IntColumn.create(
+                "epoch",
+                java.util.stream.IntStream.rangeClosed(1, epochs.size()).toArray()));
         for (String k : keys()) {
             t.addColumns(DoubleColumn.create(k, get(k)));
         }
-        t.addColumns(DoubleColumn.create("seconds", epochSeconds.stream().mapToDouble(Double::doubleValue).toArray()));
+        t.addColumns(DoubleColumn.create(
+                "seconds",
+                epochSeconds.stream().mapToDouble(Double::doubleValue).toArray()));
         return t;
     }
 

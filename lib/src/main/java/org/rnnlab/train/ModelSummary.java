@@ -1,23 +1,22 @@
 package org.rnnlab.train;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Keras' {@code model.summary()} for a DL4J network: each layer's name, type, output shape and
@@ -26,8 +25,7 @@ import java.util.Map;
 public record ModelSummary(List<Row> rows, long totalParams, long trainableParams) {
 
     /** One layer of the summary. */
-    public record Row(String name, String type, String outputShape, long params) {
-    }
+    public record Row(String name, String type, String outputShape, long params) {}
 
     /** Copies the rows. */
     public ModelSummary {
@@ -36,7 +34,8 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
 
     /** Summarises a network; output shapes are worked out from the first layer's input (an embedding's {@code inputLength} gives the time steps). */
     public static ModelSummary of(MultiLayerNetwork model) {
-        return of(model, firstInput(model.getLayerWiseConfigurations().getConf(0).getLayer()));
+        return of(
+                model, firstInput(model.getLayerWiseConfigurations().getConf(0).getLayer()));
     }
 
     /** Summarises a network fed with {@code input}, e.g. {@code InputType.recurrent(10, 5)} for 5 steps of 10 features. */
@@ -57,12 +56,15 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
                 type = null;
             }
             // A recurrent layer keeps its input's length; DL4J's Bidirectional forgets to say so.
-            if (before instanceof InputType.InputTypeRecurrent in && type instanceof InputType.InputTypeRecurrent out
-                    && out.getTimeSeriesLength() <= 0 && in.getTimeSeriesLength() > 0) {
+            if (before instanceof InputType.InputTypeRecurrent in
+                    && type instanceof InputType.InputTypeRecurrent out
+                    && out.getTimeSeriesLength() <= 0
+                    && in.getTimeSeriesLength() > 0) {
                 type = InputType.recurrent(out.getSize(), in.getTimeSeriesLength());
             }
             String name = layer.getLayerName() != null ? layer.getLayerName() : "layer" + i;
-            rows.add(new Row(name, typeName(layer), shape(type), model.getLayer(i).numParams()));
+            rows.add(new Row(
+                    name, typeName(layer), shape(type), model.getLayer(i).numParams()));
         }
         long total = rows.stream().mapToLong(Row::params).sum();
         return new ModelSummary(rows, total, total);
@@ -97,7 +99,8 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
                 type = typeName(lv.getLayerConf().getLayer());
                 params = graph.getLayer(name).numParams();
             } else {
-                type = v.getClass().getSimpleName().replace("Vertex", "") + " ← " + conf.getVertexInputs().get(name);
+                type = v.getClass().getSimpleName().replace("Vertex", "") + " ← "
+                        + conf.getVertexInputs().get(name);
             }
             rows.add(new Row(name, type, shape(types.get(name)), params));
         }
@@ -108,7 +111,8 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
     /** Prints the summary of a computation graph, or a hint if there is no model yet. */
     public static void print(ComputationGraph graph, InputType... inputTypes) {
         if (graph == null) {
-            System.out.println("⚠ There is no model yet: build it in the \"Code it!\" cell above and run that cell first.");
+            System.out.println(
+                    "⚠ There is no model yet: build it in the \"Code it!\" cell above and run that cell first.");
             return;
         }
         System.out.print(of(graph, inputTypes));
@@ -143,7 +147,8 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
     }
 
     private static String typeName(org.deeplearning4j.nn.conf.layers.Layer layer) {
-        if (layer instanceof org.rnnlab.layers.BidirectionalLastStep b && b.getUnderlying() instanceof Bidirectional bi) {
+        if (layer instanceof org.rnnlab.layers.BidirectionalLastStep b
+                && b.getUnderlying() instanceof Bidirectional bi) {
             return "BidirectionalLastStep(" + typeName(bi.getFwd()) + ")";
         }
         if (layer instanceof BaseWrapperLayer w) {
@@ -163,7 +168,8 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
             case FF -> "(None, " + ((InputType.InputTypeFeedForward) t).getSize() + ")";
             case RNN -> {
                 InputType.InputTypeRecurrent r = (InputType.InputTypeRecurrent) t;
-                yield "(None, " + r.getSize() + ", " + (r.getTimeSeriesLength() > 0 ? r.getTimeSeriesLength() : "None") + ")";
+                yield "(None, " + r.getSize() + ", " + (r.getTimeSeriesLength() > 0 ? r.getTimeSeriesLength() : "None")
+                        + ")";
             }
             default -> t.toString();
         };
@@ -171,8 +177,15 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
 
     @Override
     public String toString() {
-        int w1 = Math.max(28, rows.stream().mapToInt(r -> r.name().length() + r.type().length() + 3).max().orElse(0) + 2);
-        int w2 = Math.max(20, rows.stream().mapToInt(r -> r.outputShape().length()).max().orElse(0) + 2);
+        int w1 = Math.max(
+                28,
+                rows.stream()
+                                .mapToInt(r -> r.name().length() + r.type().length() + 3)
+                                .max()
+                                .orElse(0)
+                        + 2);
+        int w2 = Math.max(
+                20, rows.stream().mapToInt(r -> r.outputShape().length()).max().orElse(0) + 2);
         String rule = "_".repeat(w1 + w2 + 12);
         StringBuilder sb = new StringBuilder();
         sb.append(rule).append('\n');
@@ -180,7 +193,11 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         sb.append("=".repeat(rule.length())).append('\n');
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            sb.append(String.format("%-" + w1 + "s%-" + w2 + "s%,12d%n", r.name() + " (" + r.type() + ")", r.outputShape(), r.params()));
+            sb.append(String.format(
+                    "%-" + w1 + "s%-" + w2 + "s%,12d%n",
+                    r.name() + " (" + r.type() + ")",
+                    r.outputShape(),
+                    r.params()));
             sb.append(i == rows.size() - 1 ? "=".repeat(rule.length()) : rule).append('\n');
         }
         sb.append(String.format("Total params: %,d%n", totalParams));
@@ -199,7 +216,8 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
     /** Prints the summary of {@code model} fed with {@code input} (null: worked out from the first layer). */
     public static void print(MultiLayerNetwork model, InputType input) {
         if (model == null) {
-            System.out.println("⚠ There is no model yet: build it in the \"Code it!\" cell above and run that cell first.");
+            System.out.println(
+                    "⚠ There is no model yet: build it in the \"Code it!\" cell above and run that cell first.");
             return;
         }
         System.out.print(input == null ? of(model) : of(model, input));

@@ -1,12 +1,11 @@
 package org.rnnlab.train;
 
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rnnlab.data.SequenceDataset;
 import org.rnnlab.engine.FastNetwork;
-
-import java.util.stream.IntStream;
 
 /** Runs a trained network over a dataset in inference mode (no dropout), in batches, on the faster layers ({@link FastNetwork}), and returns its outputs. */
 public final class Predictor {
@@ -14,8 +13,7 @@ public final class Predictor {
     /** Samples per forward pass: large enough to keep the matrix products efficient, small enough for a 1 GB heap. */
     public static final int BATCH = 128;
 
-    private Predictor() {
-    }
+    private Predictor() {}
 
     /** The network's outputs for every sample, row-major ({@code labelWidth} values per sample). */
     public static float[] predict(MultiLayerNetwork model, SequenceDataset data) {

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 final class ProgressBar {
 
-    private static final int WIDTH = 20;   // Keras draws 30; 20 keeps an epoch line within a notebook's width
+    private static final int WIDTH = 20; // Keras draws 30; 20 keeps an epoch line within a notebook's width
     private static final long MIN_REDRAW_NANOS = 250_000_000L;
 
     private final PrintStream out;

@@ -1,11 +1,10 @@
 package org.rnnlab.train;
 
+import java.util.Map;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Draws a network's initial weights again with another seed, layer by layer as {@code init()} draws
@@ -17,8 +16,7 @@ public final class Reseed {
     /** Environment variable with the run's seed; when set, the {@link Trainer} reseeds before training. */
     public static final String ENV = "RNNLAB_SEED";
 
-    private Reseed() {
-    }
+    private Reseed() {}
 
     /** The seed in {@code RNNLAB_SEED}, if set. */
     public static Optional<Long> fromEnvironment() {

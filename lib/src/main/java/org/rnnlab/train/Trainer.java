@@ -1,5 +1,11 @@
 package org.rnnlab.train;
 
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.layers.OutputLayer;
@@ -13,13 +19,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rnnlab.Mode;
 import org.rnnlab.data.SequenceDataset;
 import org.rnnlab.engine.FastNetwork;
-
-import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalInt;
 
 /**
  * Trains a network the way Keras' {@code model.fit} does and prints what Keras prints: a progress
@@ -145,11 +144,18 @@ public final class Trainer {
     /** What a notebook shows for a trainer: its settings in words, e.g. "Trainer: 10 epochs, batches of 128, …". */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("Trainer: %d epoch%s, batches of %d", epochs, epochs == 1 ? "" : "s", batchSize));
-        sb.append(validationSplit > 0 ? String.format(", the last %.0f %% held out for validation", validationSplit * 100) : ", no validation");
+        StringBuilder sb = new StringBuilder(
+                String.format("Trainer: %d epoch%s, batches of %d", epochs, epochs == 1 ? "" : "s", batchSize));
+        sb.append(
+                validationSplit > 0
+                        ? String.format(", the last %.0f %% held out for validation", validationSplit * 100)
+                        : ", no validation");
         if (keepBestOf != null) {
-            sb.append(patience > 0 ? String.format(", early stopping on %s after %d epochs without improvement", keepBestOf, patience)
-                    : ", keeps the weights of the best " + keepBestOf + " epoch");
+            sb.append(
+                    patience > 0
+                            ? String.format(
+                                    ", early stopping on %s after %d epochs without improvement", keepBestOf, patience)
+                            : ", keeps the weights of the best " + keepBestOf + " epoch");
         }
         return sb.toString();
     }
@@ -225,14 +231,16 @@ public final class Trainer {
         if (runSeed != null) {
             Reseed.apply(model, runSeed);
             shuffleSeed = runSeed;
-            out.printf("Seed %d (%s): initial weights drawn again and batches shuffled with it.%n", runSeed, Reseed.ENV);
+            out.printf(
+                    "Seed %d (%s): initial weights drawn again and batches shuffled with it.%n", runSeed, Reseed.ENV);
         }
         OutputKind kind = OutputKind.of(model);
         MultiLayerNetwork net = FastNetwork.of(model);
         FastNetwork.takeState(model, net);
         PrintStream log = verbose > 0 ? out : new PrintStream(java.io.OutputStream.nullOutputStream());
-        log.printf("Train on %,d samples%s%n", train.size(),
-                validation == null ? "" : String.format(", validate on %,d samples", validation.size()));
+        log.printf(
+                "Train on %,d samples%s%n",
+                train.size(), validation == null ? "" : String.format(", validate on %,d samples", validation.size()));
         DataSetIterator it = train.iterator(batchSize, shuffleSeed);
         OutputCapture capture = new OutputCapture();
         net.addListeners(capture);
@@ -280,15 +288,17 @@ public final class Trainer {
     /** The epochs asked for, capped by {@link #maxEpochs} (and saying so). */
     private int epochsToRun() {
         if (maxEpochs.isPresent() && maxEpochs.getAsInt() < epochs) {
-            out.printf("Training %d of the %d epochs: %s=%d caps them.%n", maxEpochs.getAsInt(), epochs, EpochCap.ENV,
-                    maxEpochs.getAsInt());
+            out.printf(
+                    "Training %d of the %d epochs: %s=%d caps them.%n",
+                    maxEpochs.getAsInt(), epochs, EpochCap.ENV, maxEpochs.getAsInt());
             return maxEpochs.getAsInt();
         }
         return epochs;
     }
 
     /** One pass over the batches: the averages of the loss and metric on each batch before its update, as Keras reports them. */
-    private Map<String, Double> trainOneEpoch(MultiLayerNetwork net, DataSetIterator it, OutputKind kind, OutputCapture capture, ProgressBar bar) {
+    private Map<String, Double> trainOneEpoch(
+            MultiLayerNetwork net, DataSetIterator it, OutputKind kind, OutputCapture capture, ProgressBar bar) {
         String metric = kind.metric;
         it.reset();
         double lossSum = 0;
@@ -317,10 +327,15 @@ public final class Trainer {
     }
 
     /** val_loss and the validation metric, in inference mode. */
-    private static Map<String, Double> validationMetrics(MultiLayerNetwork net, SequenceDataset validation, OutputKind kind) {
+    private static Map<String, Double> validationMetrics(
+            MultiLayerNetwork net, SequenceDataset validation, OutputKind kind) {
         Map<String, Double> m = new LinkedHashMap<>();
         float[] p = Predictor.predict(net, validation);
-        m.put("val_loss", kind == OutputKind.OTHER ? scoreOf(net, validation) : kind.loss(p, validation.labels(), validation.labelWidth()));
+        m.put(
+                "val_loss",
+                kind == OutputKind.OTHER
+                        ? scoreOf(net, validation)
+                        : kind.loss(p, validation.labels(), validation.labelWidth()));
         if (kind.metric != null) {
             m.put("val_" + kind.metric, kind.metric(p, validation.labels(), validation.labelWidth()));
         }
@@ -342,7 +357,8 @@ public final class Trainer {
     }
 
     private History noModel() {
-        out.println("⚠ There is no model to train yet: build it in the \"Code it!\" cell above, run that cell, then run this one again.");
+        out.println(
+                "⚠ There is no model to train yet: build it in the \"Code it!\" cell above, run that cell, then run this one again.");
         return History.empty(mode);
     }
 

@@ -1,7 +1,8 @@
 package org.rnnlab.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,10 +10,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DownloadTest {
 
@@ -41,8 +40,10 @@ class DownloadTest {
     void aDownloadWithTheWrongChecksumLeavesNothingBehind(@TempDir Path dir) throws IOException {
         Path origin = Files.writeString(dir.resolve("origin.bin"), "tampered bytes");
         Path cache = Files.createDirectories(dir.resolve("cache"));
-        IOException e = assertThrows(IOException.class,
-                () -> Download.cached(origin.toUri(), cache.resolve("file.bin"), "00000000000000000000000000000000", out));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> Download.cached(
+                        origin.toUri(), cache.resolve("file.bin"), "00000000000000000000000000000000", out));
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
         try (Stream<Path> left = Files.list(cache)) {
             assertEquals(0, left.count(), "no partial or corrupt file may stay in the cache");

@@ -1,7 +1,9 @@
 package org.rnnlab.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,11 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImdbTest {
 
@@ -33,7 +32,8 @@ class ImdbTest {
         int[] labels = d.train().labels();
         int[] stars = d.train().stars();
         for (int i = 0; i < labels.length; i++) {
-            assertTrue(labels[i] == 1 ? stars[i] >= 7 && stars[i] <= 10 : stars[i] >= 1 && stars[i] <= 4,
+            assertTrue(
+                    labels[i] == 1 ? stars[i] >= 7 && stars[i] <= 10 : stars[i] >= 1 && stars[i] <= 4,
                     "review " + i + ": label " + labels[i] + " with " + stars[i] + " stars");
         }
     }
@@ -83,7 +83,8 @@ class ImdbTest {
     @Test
     void aMissingSourceSaysWhereItLookedAndHowToFixIt(@TempDir Path dir) {
         Path missing = dir.resolve("nowhere.tar.gz");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> imdb(Map.of(Imdb.ENV_SOURCE, missing.toString())).full());
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("aclImdb_v1.tar.gz"), e.getMessage());
@@ -92,14 +93,18 @@ class ImdbTest {
     @Test
     void aFolderWithoutReviewsIsRejectedWithAnExplanation(@TempDir Path dir) throws Exception {
         write(dir, "something/else.txt", "x");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> imdb(Map.of(Imdb.ENV_SOURCE, dir.toString())).full());
         assertTrue(e.getMessage().contains("0 training and 0 test reviews"), e.getMessage());
     }
 
     @Test
     void anUnreachableDownloadSaysWhereToPutTheArchive(@TempDir Path dir) {
-        Imdb offline = new Imdb(Map.of(Imdb.ENV_CACHE, dir.toString()), dir.resolve("absent.tar.gz").toUri(), QUIET);
+        Imdb offline = new Imdb(
+                Map.of(Imdb.ENV_CACHE, dir.toString()),
+                dir.resolve("absent.tar.gz").toUri(),
+                QUIET);
         IllegalStateException e = assertThrows(IllegalStateException.class, offline::full);
         assertTrue(e.getMessage().contains(dir.resolve(Imdb.ARCHIVE_NAME).toString()), e.getMessage());
         assertTrue(e.getMessage().contains(Imdb.ENV_SOURCE), e.getMessage());

@@ -1,12 +1,15 @@
 package org.rnnlab.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.BiFunction;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -19,11 +22,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.function.BiFunction;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.rnnlab.layers.BidirectionalLastStep;
 import org.rnnlab.layers.GradientCheckSupport;
 import org.rnnlab.layers.Orthogonal;
@@ -33,22 +31,42 @@ class FastLayersTest extends GradientCheckSupport {
 
     private static Layer cell(String kind, boolean fast, int nIn, int nOut) {
         return switch (kind) {
-            case "LSTM" -> (fast ? new FastLSTM.Builder() : new LSTM.Builder()).nIn(nIn).nOut(nOut).activation(Activation.TANH)
-                    .weightInitRecurrent(new Orthogonal()).build();
-            default -> (fast ? new FastSimpleRnn.Builder() : new SimpleRnn.Builder()).nIn(nIn).nOut(nOut)
-                    .activation(Activation.TANH).weightInitRecurrent(new Orthogonal()).build();
+            case "LSTM" ->
+                (fast ? new FastLSTM.Builder() : new LSTM.Builder())
+                        .nIn(nIn)
+                        .nOut(nOut)
+                        .activation(Activation.TANH)
+                        .weightInitRecurrent(new Orthogonal())
+                        .build();
+            default ->
+                (fast ? new FastSimpleRnn.Builder() : new SimpleRnn.Builder())
+                        .nIn(nIn)
+                        .nOut(nOut)
+                        .activation(Activation.TANH)
+                        .weightInitRecurrent(new Orthogonal())
+                        .build();
         };
     }
 
     private static NeuralNetConfiguration.ListBuilder base() {
-        return new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE).updater(new NoOp())
-                .weightInit(WeightInit.XAVIER_UNIFORM).list();
+        return new NeuralNetConfiguration.Builder()
+                .seed(7)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .list();
     }
 
     /** A sequence-output network (cell → RnnOutputLayer). */
     private static MultiLayerConfiguration sequenceNet(Layer cell) {
-        return base().layer(cell).layer(new RnnOutputLayer.Builder().nIn(4).nOut(2).activation(Activation.IDENTITY)
-                .lossFunction(LossFunctions.LossFunction.MSE).build()).build();
+        return base().layer(cell)
+                .layer(new RnnOutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE)
+                        .build())
+                .build();
     }
 
     /** Builds DL4J's and the fast network with the same (perturbed) parameters. */
@@ -56,11 +74,14 @@ class FastLayersTest extends GradientCheckSupport {
         MultiLayerNetwork slow = initPerturbed(new MultiLayerNetwork(conf.apply(kind, false)));
         MultiLayerNetwork fast = new MultiLayerNetwork(conf.apply(kind, true));
         fast.init(slow.params().dup(), true);
-        return new MultiLayerNetwork[]{slow, fast};
+        return new MultiLayerNetwork[] {slow, fast};
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
-        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what + " shape");
+        assertEquals(
+                java.util.Arrays.toString(expected.shape()),
+                java.util.Arrays.toString(actual.shape()),
+                what + " shape");
         double diff = expected.sub(actual).amaxNumber().doubleValue();
         assertTrue(diff < tol, what + " differs by " + diff);
     }
@@ -85,7 +106,10 @@ class FastLayersTest extends GradientCheckSupport {
         INDArray in = Nd4j.rand(DataType.DOUBLE, 5, 3, 6);
         INDArray expected = nets[0].output(in, false);
         for (INDArray layout : layouts(in)) {
-            assertClose(expected, nets[1].output(layout, false), 1e-6,
+            assertClose(
+                    expected,
+                    nets[1].output(layout, false),
+                    1e-6,
                     "output for strides " + java.util.Arrays.toString(layout.stride()) + " " + layout.dataType());
         }
     }
@@ -98,8 +122,11 @@ class FastLayersTest extends GradientCheckSupport {
         assertTrue(dl4j.isInstance(fast), fast.getClass() + " is not a " + dl4j);
         MultiLayerNetwork[] nets = pair(kind, (k, f) -> sequenceNet(cell(k, f, 3, 4)));
         assertEquals(nets[0].numParams(), nets[1].numParams());
-        assertEquals(nets[0].getLayer(0).paramTable().keySet(), nets[1].getLayer(0).paramTable().keySet());
-        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(nets[1].getLayerWiseConfigurations().toJson());
+        assertEquals(
+                nets[0].getLayer(0).paramTable().keySet(),
+                nets[1].getLayer(0).paramTable().keySet());
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(
+                nets[1].getLayerWiseConfigurations().toJson());
         assertEquals(fast.getClass(), back.getConf(0).getLayer().getClass());
     }
 
@@ -117,18 +144,26 @@ class FastLayersTest extends GradientCheckSupport {
     @ValueSource(strings = {"LSTM", "SimpleRnn"})
     void withAMaskItIsDl4jsOwnComputation(String kind) {
         MultiLayerNetwork[] nets = pair(kind, (k, f) -> sequenceNet(cell(k, f, 3, 4)));
-        INDArray mask = Nd4j.create(new double[][]{{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
+        INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
         assertSameAsDl4j(nets, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), Nd4j.rand(DataType.DOUBLE, 3, 2, 5), mask);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"LSTM", "SimpleRnn"})
     void stackedUnderLastTimeStepMatchesDl4jAndChecksGradients(String kind) {
-        MultiLayerNetwork[] nets = pair(kind, (k, f) -> base().layer(cell(k, f, 3, 4)).layer(new LastTimeStep(cell(k, f, 4, 3)))
-                .layer(new OutputLayer.Builder().nIn(3).nOut(2).activation(Activation.SOFTMAX)
-                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build());
+        MultiLayerNetwork[] nets = pair(
+                kind,
+                (k, f) -> base().layer(cell(k, f, 3, 4))
+                        .layer(new LastTimeStep(cell(k, f, 4, 3)))
+                        .layer(new OutputLayer.Builder()
+                                .nIn(3)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .lossFunction(LossFunctions.LossFunction.MCXENT)
+                                .build())
+                        .build());
         INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 7);
-        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
+        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
         assertSameAsDl4j(nets, in, labels, null);
         assertGradientsOk(nets[1], in, labels, null);
     }
@@ -136,9 +171,16 @@ class FastLayersTest extends GradientCheckSupport {
     @ParameterizedTest
     @ValueSource(strings = {"LSTM", "SimpleRnn"})
     void insideBidirectionalLastStepMatchesDl4jAndChecksGradients(String kind) {
-        MultiLayerNetwork[] nets = pair(kind, (k, f) -> base().layer(new BidirectionalLastStep(cell(k, f, 3, 4)))
-                .layer(new OutputLayer.Builder().nIn(8).nOut(2).activation(Activation.IDENTITY)
-                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+        MultiLayerNetwork[] nets = pair(
+                kind,
+                (k, f) -> base().layer(new BidirectionalLastStep(cell(k, f, 3, 4)))
+                        .layer(new OutputLayer.Builder()
+                                .nIn(8)
+                                .nOut(2)
+                                .activation(Activation.IDENTITY)
+                                .lossFunction(LossFunctions.LossFunction.MSE)
+                                .build())
+                        .build());
         INDArray in = Nd4j.rand(DataType.DOUBLE, 2, 3, 5);
         INDArray labels = Nd4j.rand(DataType.DOUBLE, 2, 2);
         assertSameAsDl4j(nets, in, labels, null);
@@ -147,18 +189,28 @@ class FastLayersTest extends GradientCheckSupport {
 
     @org.junit.jupiter.api.Test
     void embeddingMatchesDl4jAndChecksGradients() {
-        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> base()
-                .layer((f ? new FastEmbedding.Builder() : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
-                        .nIn(6).nOut(3).inputLength(5).build())
+        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> base().layer((f
+                                ? new FastEmbedding.Builder()
+                                : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
+                        .nIn(6)
+                        .nOut(3)
+                        .inputLength(5)
+                        .build())
                 .layer(new LastTimeStep(cell("LSTM", f, 3, 4)))
-                .layer(new OutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX)
-                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+                .layer(new OutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT)
+                        .build())
+                .build();
         MultiLayerNetwork[] nets = pair("LSTM", conf);
-        assertTrue(nets[1].getLayerWiseConfigurations().getConf(0).getLayer()
-                instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer);
+        assertTrue(
+                nets[1].getLayerWiseConfigurations().getConf(0).getLayer()
+                        instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer);
         // Word 2 appears twice in the first review: its gradient rows add up.
-        INDArray words = Nd4j.create(new double[][]{{2, 0, 2, 5, 1}, {4, 3, 1, 1, 0}, {5, 5, 2, 0, 3}});
-        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
+        INDArray words = Nd4j.create(new double[][] {{2, 0, 2, 5, 1}, {4, 3, 1, 1, 0}, {5, 5, 2, 0, 3}});
+        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
         assertSameAsDl4j(nets, words, labels, null);
         assertGradientsOk(nets[1], words, labels, null);
     }
@@ -167,23 +219,39 @@ class FastLayersTest extends GradientCheckSupport {
     @ValueSource(strings = {"LSTM", "SimpleRnn"})
     void inAFloatNetworkItMatchesDl4jToFloatPrecision(String kind) {
         // The notebooks' networks are float: the layers read and write float arrays, computing in double inside.
-        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> new NeuralNetConfiguration.Builder().seed(7)
-                .dataType(DataType.FLOAT).updater(new NoOp()).weightInit(WeightInit.XAVIER_UNIFORM).list()
-                .layer((f ? new FastEmbedding.Builder() : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
-                        .nIn(6).nOut(3).inputLength(5).build())
-                .layer(cell(k, f, 3, 4)).layer(new LastTimeStep(cell(k, f, 4, 3)))
-                .layer(new OutputLayer.Builder().nIn(3).nOut(2).activation(Activation.SOFTMAX)
-                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> new NeuralNetConfiguration.Builder()
+                .seed(7)
+                .dataType(DataType.FLOAT)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .list()
+                .layer((f
+                                ? new FastEmbedding.Builder()
+                                : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
+                        .nIn(6)
+                        .nOut(3)
+                        .inputLength(5)
+                        .build())
+                .layer(cell(k, f, 3, 4))
+                .layer(new LastTimeStep(cell(k, f, 4, 3)))
+                .layer(new OutputLayer.Builder()
+                        .nIn(3)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT)
+                        .build())
+                .build();
         MultiLayerNetwork slow = new MultiLayerNetwork(conf.apply(kind, false));
         slow.init();
         MultiLayerNetwork fast = new MultiLayerNetwork(conf.apply(kind, true));
         fast.init(slow.params().dup(), true);
-        INDArray words = Nd4j.create(new double[][]{{2, 0, 2, 5, 1}, {4, 3, 1, 1, 0}, {5, 5, 2, 0, 3}}).castTo(DataType.FLOAT);
-        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}}).castTo(DataType.FLOAT);
+        INDArray words = Nd4j.create(new double[][] {{2, 0, 2, 5, 1}, {4, 3, 1, 1, 0}, {5, 5, 2, 0, 3}})
+                .castTo(DataType.FLOAT);
+        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}}).castTo(DataType.FLOAT);
         INDArray out = fast.output(words);
         assertEquals(DataType.FLOAT, out.dataType());
         assertClose(slow.output(words), out, 1e-6, "output");
-        for (MultiLayerNetwork n : new MultiLayerNetwork[]{slow, fast}) {
+        for (MultiLayerNetwork n : new MultiLayerNetwork[] {slow, fast}) {
             n.setInput(words);
             n.setLabels(labels);
             n.computeGradientAndScore();

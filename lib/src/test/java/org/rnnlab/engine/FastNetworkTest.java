@@ -1,5 +1,15 @@
 package org.rnnlab.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Random;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -26,17 +36,6 @@ import org.rnnlab.layers.Orthogonal;
 import org.rnnlab.train.Predictor;
 import org.rnnlab.train.Trainer;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.util.List;
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** A network written with DL4J's classes trains and predicts on the faster layers, and keeps every update. */
 class FastNetworkTest {
 
@@ -45,25 +44,48 @@ class FastNetworkTest {
 
     /** Embedding → LSTM (full sequence) → last step of a SimpleRnn or a bidirectional LSTM → sigmoid, all float. */
     private static MultiLayerNetwork network(boolean fastClasses, boolean bidirectional) {
-        Layer embedding = new EmbeddingSequenceLayer.Builder().nIn(VOCAB).nOut(8).inputLength(LENGTH)
-                .weightInit(new UniformDistribution(-0.05, 0.05)).build();
-        Layer lstm = new LSTM.Builder().nIn(8).nOut(6).activation(Activation.TANH).weightInitRecurrent(new Orthogonal()).build();
+        Layer embedding = new EmbeddingSequenceLayer.Builder()
+                .nIn(VOCAB)
+                .nOut(8)
+                .inputLength(LENGTH)
+                .weightInit(new UniformDistribution(-0.05, 0.05))
+                .build();
+        Layer lstm = new LSTM.Builder()
+                .nIn(8)
+                .nOut(6)
+                .activation(Activation.TANH)
+                .weightInitRecurrent(new Orthogonal())
+                .build();
         Layer top = bidirectional
-                ? new BidirectionalLastStep(new LSTM.Builder().nIn(6).nOut(5).activation(Activation.TANH).build())
-                : new LastTimeStep(new SimpleRnn.Builder().nIn(6).nOut(5).activation(Activation.TANH).build());
+                ? new BidirectionalLastStep(new LSTM.Builder()
+                        .nIn(6)
+                        .nOut(5)
+                        .activation(Activation.TANH)
+                        .build())
+                : new LastTimeStep(new SimpleRnn.Builder()
+                        .nIn(6)
+                        .nOut(5)
+                        .activation(Activation.TANH)
+                        .build());
         if (fastClasses) {
             embedding = FastNetwork.faster(embedding);
             lstm = FastNetwork.faster(lstm);
             top = FastNetwork.faster(top);
         }
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(42).dataType(DataType.FLOAT).updater(new RmsProp(0.01, 0.9, 1e-7)).weightInit(WeightInit.XAVIER_UNIFORM)
+                .seed(42)
+                .dataType(DataType.FLOAT)
+                .updater(new RmsProp(0.01, 0.9, 1e-7))
+                .weightInit(WeightInit.XAVIER_UNIFORM)
                 .list()
                 .layer(embedding)
                 .layer(lstm)
                 .layer(top)
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(bidirectional ? 10 : 5).nOut(1)
-                        .activation(Activation.SIGMOID).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                        .nIn(bidirectional ? 10 : 5)
+                        .nOut(1)
+                        .activation(Activation.SIGMOID)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -84,7 +106,13 @@ class FastNetworkTest {
     }
 
     private static Trainer trainer(MultiLayerNetwork net) {
-        return Trainer.of(net).epochs(2).batchSize(16).mode(Mode.FULL).runSeed(null).shuffleSeed(5L).verbose(0)
+        return Trainer.of(net)
+                .epochs(2)
+                .batchSize(16)
+                .mode(Mode.FULL)
+                .runSeed(null)
+                .shuffleSeed(5L)
+                .verbose(0)
                 .output(new PrintStream(OutputStream.nullOutputStream()));
     }
 
@@ -94,10 +122,15 @@ class FastNetworkTest {
         MultiLayerNetwork twin = FastNetwork.of(model);
         assertNotSame(model, twin);
         List<Class<?>> kinds = twin.getLayerWiseConfigurations().getConfs().stream()
-                .map(c -> c.getLayer() instanceof LastTimeStep w ? w.getUnderlying().getClass() : c.getLayer().getClass())
-                .<Class<?>>map(c -> c).toList();
+                .map(c -> c.getLayer() instanceof LastTimeStep w
+                        ? w.getUnderlying().getClass()
+                        : c.getLayer().getClass())
+                .<Class<?>>map(c -> c)
+                .toList();
         assertEquals(List.of(FastEmbedding.class, FastLSTM.class, FastSimpleRnn.class, OutputLayer.class), kinds);
-        assertEquals(LSTM.class, model.getLayerWiseConfigurations().getConf(1).getLayer().getClass(),
+        assertEquals(
+                LSTM.class,
+                model.getLayerWiseConfigurations().getConf(1).getLayer().getClass(),
                 "the learner's configuration is left as written");
         twin.params().muli(0.5);
         assertEquals(model.params(), twin.params(), "one parameter array, not a copy");
@@ -107,7 +140,8 @@ class FastNetworkTest {
     @Test
     void findsTheLayersInsideBothWrappers() {
         MultiLayerNetwork twin = FastNetwork.of(network(false, true));
-        Bidirectional bi = (Bidirectional) ((BidirectionalLastStep) twin.getLayerWiseConfigurations().getConf(2).getLayer())
+        Bidirectional bi = (Bidirectional) ((BidirectionalLastStep)
+                        twin.getLayerWiseConfigurations().getConf(2).getLayer())
                 .getUnderlying();
         assertEquals(FastLSTM.class, bi.getFwd().getClass());
         assertEquals(FastLSTM.class, bi.getBwd().getClass());
@@ -122,7 +156,10 @@ class FastNetworkTest {
         SequenceDataset data = reviews(64);
         trainer(learner).fit(data);
         trainer(fast).fit(data);
-        assertArrayEquals(fast.params().toFloatVector(), learner.params().toFloatVector(), 1e-6f,
+        assertArrayEquals(
+                fast.params().toFloatVector(),
+                learner.params().toFloatVector(),
+                1e-6f,
                 "the learner's model holds the weights the faster layers computed");
         // A second run with a new trainer goes on with the optimiser's state, as DL4J's own fit would.
         trainer(learner).fit(data);
@@ -137,10 +174,11 @@ class FastNetworkTest {
         MultiLayerNetwork learner = network(false, true);
         trainer(learner).fit(reviews(64));
         SequenceDataset data = reviews(40);
-        INDArray dl4j = learner.output(data.featuresOf(java.util.stream.IntStream.range(0, 40).toArray()), false);
+        INDArray dl4j = learner.output(
+                data.featuresOf(java.util.stream.IntStream.range(0, 40).toArray()), false);
         float[] ours = Predictor.predict(learner, data);
         float[] theirs = Predictor.floats(dl4j);
         assertArrayEquals(theirs, ours, 1e-5f);
-        assertTrue(java.util.Arrays.stream(new double[]{ours[0], ours[1]}).allMatch(p -> p > 0 && p < 1));
+        assertTrue(java.util.Arrays.stream(new double[] {ours[0], ours[1]}).allMatch(p -> p > 0 && p < 1));
     }
 }

@@ -1,5 +1,9 @@
 package org.rnnlab.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -18,40 +22,52 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.rnnlab.train.ModelSummary;
-
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.rnnlab.layers.GRU;
 import org.rnnlab.layers.GradientCheckSupport;
+import org.rnnlab.train.ModelSummary;
 
 class GRUTest extends GradientCheckSupport {
 
-
     private static NeuralNetConfiguration.ListBuilder base() {
-        return new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE).updater(new NoOp())
-                .weightInit(WeightInit.XAVIER_UNIFORM).list();
+        return new NeuralNetConfiguration.Builder()
+                .seed(12345)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .list();
     }
 
     private static GRU gru(int nIn, int nOut, boolean resetAfter) {
-        return new GRU.Builder().nIn(nIn).nOut(nOut).resetAfter(resetAfter).biasInit(0.1).build();
+        return new GRU.Builder()
+                .nIn(nIn)
+                .nOut(nOut)
+                .resetAfter(resetAfter)
+                .biasInit(0.1)
+                .build();
     }
 
     private static MultiLayerNetwork net(MultiLayerConfiguration conf) {
         return initPerturbed(new MultiLayerNetwork(conf));
     }
 
-
     @Test
     void parameterCountsMatchKeras() {
         MultiLayerNetwork a = net(base().layer(new LastTimeStep(gru(32, 32, false)))
-                .layer(new OutputLayer.Builder().nIn(32).nOut(1).activation(Activation.SIGMOID)
-                        .lossFunction(LossFunctions.LossFunction.XENT).build()).build());
+                .layer(new OutputLayer.Builder()
+                        .nIn(32)
+                        .nOut(1)
+                        .activation(Activation.SIGMOID)
+                        .lossFunction(LossFunctions.LossFunction.XENT)
+                        .build())
+                .build());
         MultiLayerNetwork b = net(base().layer(new LastTimeStep(gru(32, 32, true)))
-                .layer(new OutputLayer.Builder().nIn(32).nOut(1).activation(Activation.SIGMOID)
-                        .lossFunction(LossFunctions.LossFunction.XENT).build()).build());
+                .layer(new OutputLayer.Builder()
+                        .nIn(32)
+                        .nOut(1)
+                        .activation(Activation.SIGMOID)
+                        .lossFunction(LossFunctions.LossFunction.XENT)
+                        .build())
+                .build());
         assertEquals(6_240, a.getLayer(0).numParams());
         assertEquals(6_336, b.getLayer(0).numParams());
         ModelSummary s = ModelSummary.of(a);
@@ -61,27 +77,49 @@ class GRUTest extends GradientCheckSupport {
 
     @Test
     void worksInAComputationGraphWithGradientsChecked() {
-        var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE).updater(new NoOp()).graphBuilder()
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .graphBuilder()
                 .addInputs("in")
                 .addLayer("gru", gru(3, 4, true), "in")
                 .addVertex("last", new org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex("in"), "gru")
-                .addLayer("out", new OutputLayer.Builder().nIn(4).nOut(1).activation(Activation.SIGMOID)
-                        .lossFunction(LossFunctions.LossFunction.XENT).build(), "last")
-                .setOutputs("out").build();
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder()
+                                .nIn(4)
+                                .nOut(1)
+                                .activation(Activation.SIGMOID)
+                                .lossFunction(LossFunctions.LossFunction.XENT)
+                                .build(),
+                        "last")
+                .setOutputs("out")
+                .build();
         var graph = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
         graph.init();
         INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 5);
         assertEquals(3, graph.outputSingle(in).size(0));
-        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph)
-                .inputs(new INDArray[]{in}).labels(new INDArray[]{Nd4j.create(new double[][]{{1}, {0}, {1}})})
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)));
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig()
+                .net(graph)
+                .inputs(new INDArray[] {in})
+                .labels(new INDArray[] {Nd4j.create(new double[][] {{1}, {0}, {1}})})
+                .epsilon(1e-6)
+                .maxRelError(1e-5)
+                .minAbsoluteError(1e-9)));
     }
 
     @Test
     void recurrentWeightsStartOrthogonalAndBiasesAtBiasInit() {
-        MultiLayerNetwork n = new MultiLayerNetwork(base().layer(new GRU.Builder().nIn(3).nOut(4).build())
-                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(1).activation(Activation.IDENTITY)
-                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+        MultiLayerNetwork n = new MultiLayerNetwork(
+                base().layer(new GRU.Builder().nIn(3).nOut(4).build())
+                        .layer(new RnnOutputLayer.Builder()
+                                .nIn(4)
+                                .nOut(1)
+                                .activation(Activation.IDENTITY)
+                                .lossFunction(LossFunctions.LossFunction.MSE)
+                                .build())
+                        .build());
         n.init();
         INDArray rw = n.getLayer(0).getParam("RW"); // 4 x 12: orthonormal rows
         assertEquals(0.0, rw.mmul(rw.transpose()).sub(Nd4j.eye(4)).norm2Number().doubleValue(), 1e-9);
@@ -90,10 +128,19 @@ class GRUTest extends GradientCheckSupport {
 
     @Test
     void configurationSurvivesJson() {
-        MultiLayerConfiguration conf = base().layer(new GRU.Builder().nIn(3).nOut(4).resetAfter(true)
-                        .gateActivationFunction(Activation.HARDSIGMOID).build())
-                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(1).activation(Activation.IDENTITY)
-                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build();
+        MultiLayerConfiguration conf = base().layer(new GRU.Builder()
+                        .nIn(3)
+                        .nOut(4)
+                        .resetAfter(true)
+                        .gateActivationFunction(Activation.HARDSIGMOID)
+                        .build())
+                .layer(new RnnOutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE)
+                        .build())
+                .build();
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
         GRU g = (GRU) back.getConf(0).getLayer();
         assertTrue(g.isResetAfter());
@@ -155,8 +202,13 @@ class GRUTest extends GradientCheckSupport {
     void matchesTheEquationsComputedByHand(boolean resetAfter) {
         int nIn = 2, n = 3, steps = 4;
         MultiLayerNetwork net = net(base().layer(gru(nIn, n, resetAfter))
-                .layer(new RnnOutputLayer.Builder().nIn(n).nOut(1).activation(Activation.IDENTITY)
-                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+                .layer(new RnnOutputLayer.Builder()
+                        .nIn(n)
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE)
+                        .build())
+                .build());
         double[][] w = net.getLayer(0).getParam("W").toDoubleMatrix();
         double[][] u = net.getLayer(0).getParam("RW").toDoubleMatrix();
         double[] b = net.getLayer(0).getParam("b").toDoubleVector();
@@ -167,14 +219,18 @@ class GRUTest extends GradientCheckSupport {
             for (int t = 0; t < steps; t++) {
                 for (int i = 0; i < nIn; i++) {
                     x[t][i] = rng.nextGaussian();
-                    in.putScalar(new long[]{e, i, t}, x[t][i]);
+                    in.putScalar(new long[] {e, i, t}, x[t][i]);
                 }
             }
             INDArray out = net.feedForwardToLayer(1, in, false).get(1);
             double[][] expected = byHand(x, w, u, b, resetAfter);
             for (int t = 0; t < steps; t++) {
                 for (int j = 0; j < n; j++) {
-                    assertEquals(expected[t][j], out.getDouble(e, j, t), 1e-12, "example " + e + ", step " + t + ", unit " + j);
+                    assertEquals(
+                            expected[t][j],
+                            out.getDouble(e, j, t),
+                            1e-12,
+                            "example " + e + ", step " + t + ", unit " + j);
                 }
             }
         }
@@ -184,8 +240,13 @@ class GRUTest extends GradientCheckSupport {
     @ValueSource(booleans = {false, true})
     void gradientsOfAFullSequenceLayer(boolean resetAfter) {
         MultiLayerNetwork net = net(base().layer(gru(3, 4, resetAfter))
-                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(2).activation(Activation.IDENTITY)
-                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
+                .layer(new RnnOutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE)
+                        .build())
+                .build());
         assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), Nd4j.rand(DataType.DOUBLE, 3, 2, 5), null);
     }
 
@@ -193,9 +254,14 @@ class GRUTest extends GradientCheckSupport {
     @ValueSource(booleans = {false, true})
     void gradientsWithAMask(boolean resetAfter) {
         MultiLayerNetwork net = net(base().layer(gru(3, 4, resetAfter))
-                .layer(new RnnOutputLayer.Builder().nIn(4).nOut(2).activation(Activation.IDENTITY)
-                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
-        INDArray mask = Nd4j.create(new double[][]{{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
+                .layer(new RnnOutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE)
+                        .build())
+                .build());
+        INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
         assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), Nd4j.rand(DataType.DOUBLE, 3, 2, 5), mask);
     }
 
@@ -203,10 +269,15 @@ class GRUTest extends GradientCheckSupport {
     @ValueSource(booleans = {false, true})
     void gradientsInsideLastTimeStepWithAMask(boolean resetAfter) {
         MultiLayerNetwork net = net(base().layer(new LastTimeStep(gru(3, 4, resetAfter)))
-                .layer(new OutputLayer.Builder().nIn(4).nOut(1).activation(Activation.SIGMOID)
-                        .lossFunction(LossFunctions.LossFunction.XENT).build()).build());
-        INDArray mask = Nd4j.create(new double[][]{{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
-        INDArray labels = Nd4j.create(new double[][]{{1}, {0}, {1}});
+                .layer(new OutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(1)
+                        .activation(Activation.SIGMOID)
+                        .lossFunction(LossFunctions.LossFunction.XENT)
+                        .build())
+                .build());
+        INDArray mask = Nd4j.create(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
+        INDArray labels = Nd4j.create(new double[][] {{1}, {0}, {1}});
         assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 5), labels, mask);
     }
 
@@ -214,20 +285,34 @@ class GRUTest extends GradientCheckSupport {
     @ValueSource(booleans = {false, true})
     void gradientsInsideBidirectional(boolean resetAfter) {
         // (DL4J M2.1 rejects Bidirectional followed by RnnOutputLayer in backprop, with its own LSTM too.)
-        MultiLayerNetwork net = net(base().layer(new LastTimeStep(new Bidirectional(Bidirectional.Mode.CONCAT, gru(3, 4, resetAfter))))
-                .layer(new OutputLayer.Builder().nIn(8).nOut(2).activation(Activation.IDENTITY)
-                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build());
-        assertEquals(2 * (3 * (3 * 4 + 4 * 4) + (resetAfter ? 24 : 12)), net.getLayer(0).numParams());
+        MultiLayerNetwork net =
+                net(base().layer(new LastTimeStep(new Bidirectional(Bidirectional.Mode.CONCAT, gru(3, 4, resetAfter))))
+                        .layer(new OutputLayer.Builder()
+                                .nIn(8)
+                                .nOut(2)
+                                .activation(Activation.IDENTITY)
+                                .lossFunction(LossFunctions.LossFunction.MSE)
+                                .build())
+                        .build());
+        assertEquals(
+                2 * (3 * (3 * 4 + 4 * 4) + (resetAfter ? 24 : 12)),
+                net.getLayer(0).numParams());
         assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 2, 3, 4), Nd4j.rand(DataType.DOUBLE, 2, 2), null);
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void gradientsOfTwoStackedLayers(boolean resetAfter) {
-        MultiLayerNetwork net = net(base().layer(gru(3, 4, resetAfter)).layer(new LastTimeStep(gru(4, 3, resetAfter)))
-                .layer(new OutputLayer.Builder().nIn(3).nOut(2).activation(Activation.SOFTMAX)
-                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build());
-        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
+        MultiLayerNetwork net = net(base().layer(gru(3, 4, resetAfter))
+                .layer(new LastTimeStep(gru(4, 3, resetAfter)))
+                .layer(new OutputLayer.Builder()
+                        .nIn(3)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT)
+                        .build())
+                .build());
+        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
         assertGradientsOk(net, Nd4j.rand(DataType.DOUBLE, 3, 3, 4), labels, null);
     }
 
@@ -256,16 +341,22 @@ class GRUTest extends GradientCheckSupport {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void arrayLoopGivesTheNd4jLoopsOutputsAndGradients(boolean resetAfter) {
-        MultiLayerConfiguration conf = base().layer(gru(3, 5, resetAfter)).layer(new LastTimeStep(gru(5, 4, resetAfter)))
-                .layer(new OutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX)
-                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+        MultiLayerConfiguration conf = base().layer(gru(3, 5, resetAfter))
+                .layer(new LastTimeStep(gru(5, 4, resetAfter)))
+                .layer(new OutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .lossFunction(LossFunctions.LossFunction.MCXENT)
+                        .build())
+                .build();
         MultiLayerNetwork fast = net(conf);
         MultiLayerNetwork nd = ndLoopTwin(conf, fast);
         assertEquals(2, gruLayers(nd).size());
         INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 7);
-        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
+        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
         assertEquals(0.0, nd.output(in).sub(fast.output(in)).amaxNumber().doubleValue(), 1e-12, "outputs");
-        for (MultiLayerNetwork n : new MultiLayerNetwork[]{nd, fast}) {
+        for (MultiLayerNetwork n : new MultiLayerNetwork[] {nd, fast}) {
             n.setInput(in);
             n.setLabels(labels);
             n.computeGradientAndScore();
@@ -281,15 +372,23 @@ class GRUTest extends GradientCheckSupport {
     @ValueSource(booleans = {false, true})
     void predictsFromInputsInAnyLayout(boolean resetAfter) {
         MultiLayerConfiguration conf = base().layer(gru(3, 5, resetAfter))
-                .layer(new RnnOutputLayer.Builder().nIn(5).nOut(2).activation(Activation.IDENTITY)
-                        .lossFunction(LossFunctions.LossFunction.MSE).build()).build();
+                .layer(new RnnOutputLayer.Builder()
+                        .nIn(5)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .lossFunction(LossFunctions.LossFunction.MSE)
+                        .build())
+                .build();
         MultiLayerNetwork fast = net(conf);
         MultiLayerNetwork nd = ndLoopTwin(conf, fast);
         INDArray in = Nd4j.rand(DataType.DOUBLE, 4, 3, 6);
         INDArray expected = nd.output(in, false);
         for (INDArray layout : layouts(in)) {
             INDArray out = fast.output(layout, false);
-            assertEquals(0.0, expected.sub(out).amaxNumber().doubleValue(), 1e-6,
+            assertEquals(
+                    0.0,
+                    expected.sub(out).amaxNumber().doubleValue(),
+                    1e-6,
                     "output for strides " + java.util.Arrays.toString(layout.stride()) + " " + layout.dataType());
         }
     }
@@ -297,19 +396,34 @@ class GRUTest extends GradientCheckSupport {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aFloatNetworkComputesWhatTheDoubleOneDoesToFloatPrecision(boolean resetAfter) {
-        java.util.function.Function<DataType, MultiLayerConfiguration> conf = type -> new NeuralNetConfiguration.Builder()
-                .seed(5).dataType(type).updater(new NoOp()).weightInit(WeightInit.XAVIER_UNIFORM).list()
-                .layer(gru(3, 5, resetAfter)).layer(new LastTimeStep(gru(5, 4, resetAfter)))
-                .layer(new OutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX)
-                        .lossFunction(LossFunctions.LossFunction.MCXENT).build()).build();
+        java.util.function.Function<DataType, MultiLayerConfiguration> conf =
+                type -> new NeuralNetConfiguration.Builder()
+                        .seed(5)
+                        .dataType(type)
+                        .updater(new NoOp())
+                        .weightInit(WeightInit.XAVIER_UNIFORM)
+                        .list()
+                        .layer(gru(3, 5, resetAfter))
+                        .layer(new LastTimeStep(gru(5, 4, resetAfter)))
+                        .layer(new OutputLayer.Builder()
+                                .nIn(4)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .lossFunction(LossFunctions.LossFunction.MCXENT)
+                                .build())
+                        .build();
         MultiLayerNetwork dbl = net(conf.apply(DataType.DOUBLE));
         MultiLayerNetwork flt = new MultiLayerNetwork(conf.apply(DataType.FLOAT));
         flt.init(dbl.params().castTo(DataType.FLOAT), true);
         INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 6);
-        INDArray labels = Nd4j.create(new double[][]{{1, 0}, {0, 1}, {1, 0}});
+        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
         INDArray out = flt.output(in.castTo(DataType.FLOAT));
         assertEquals(DataType.FLOAT, out.dataType());
-        assertEquals(0.0, dbl.output(in).sub(out.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-6, "outputs");
+        assertEquals(
+                0.0,
+                dbl.output(in).sub(out.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(),
+                1e-6,
+                "outputs");
         dbl.setInput(in);
         dbl.setLabels(labels);
         dbl.computeGradientAndScore();

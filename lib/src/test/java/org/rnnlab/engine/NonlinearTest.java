@@ -1,11 +1,10 @@
 package org.rnnlab.engine;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** The SIMD and the one-at-a-time nonlinearities agree, on odd lengths and offsets and in the tails. */
 class NonlinearTest {

@@ -1,11 +1,11 @@
 package org.rnnlab.eval;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class BinaryReportTest {
 
@@ -15,7 +15,7 @@ class BinaryReportTest {
         int[] y = {1, 1, 1, 0, 0, 0, 1, 0};
         BinaryReport r = BinaryReport.of(p, y);
         // predicted positive: 0.9, 0.8, 0.6, 0.7 -> TP 3 (0.9, 0.8, 0.7), FP 1 (0.6); FN 1 (0.3); TN 3.
-        assertArrayEquals(new int[][]{{3, 1}, {1, 3}}, r.confusionMatrix());
+        assertArrayEquals(new int[][] {{3, 1}, {1, 3}}, r.confusionMatrix());
         assertEquals(0.75, r.accuracy(), 1e-12);
         assertEquals(0.75, r.precision(), 1e-12);
         assertEquals(0.75, r.recall(), 1e-12);
@@ -27,8 +27,8 @@ class BinaryReportTest {
 
     @Test
     void aucCountsTiesAsHalf() {
-        assertEquals(0.75, Metrics.rocAuc(new double[]{0.1, 0.4, 0.35, 0.8}, new int[]{0, 0, 1, 1}), 1e-12);
-        assertEquals(0.5, Metrics.rocAuc(new double[]{0.5, 0.5}, new int[]{0, 1}), 1e-12);
+        assertEquals(0.75, Metrics.rocAuc(new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1}), 1e-12);
+        assertEquals(0.5, Metrics.rocAuc(new double[] {0.5, 0.5}, new int[] {0, 1}), 1e-12);
     }
 
     @Test
@@ -42,10 +42,10 @@ class BinaryReportTest {
 
     @Test
     void mismatchedOrBadLabelsAreExplained() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BinaryReport.of(new double[]{0.1, 0.2}, new int[]{1}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> BinaryReport.of(new double[] {0.1, 0.2}, new int[] {1}));
         assertTrue(e.getMessage().contains("2 predictions but 1 labels"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> BinaryReport.of(new double[]{0.1}, new int[]{2}));
-        assertThrows(IllegalArgumentException.class, () -> Metrics.mae(new double[]{1}, new double[]{1, 2}));
+        assertThrows(IllegalArgumentException.class, () -> BinaryReport.of(new double[] {0.1}, new int[] {2}));
+        assertThrows(IllegalArgumentException.class, () -> Metrics.mae(new double[] {1}, new double[] {1, 2}));
     }
 }

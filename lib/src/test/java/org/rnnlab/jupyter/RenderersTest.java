@@ -1,5 +1,10 @@
 package org.rnnlab.jupyter;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.IntStream;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -8,12 +13,6 @@ import org.rnnlab.plot.Html;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-
-import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RenderersTest {
 
@@ -32,13 +31,19 @@ class RenderersTest {
     @Test
     void tablesawTableRendersAsAnHtmlTableWithItsRowsCapped() {
         int rows = Renderers.TABLE_ROWS + 5;
-        Table t = Table.create("errors",
-                StringColumn.create("model", IntStream.range(0, rows).mapToObj(i -> "m" + i).toArray(String[]::new)),
-                DoubleColumn.create("rmse", IntStream.range(0, rows).mapToDouble(i -> i / 3.0).toArray()));
+        Table t = Table.create(
+                "errors",
+                StringColumn.create(
+                        "model", IntStream.range(0, rows).mapToObj(i -> "m" + i).toArray(String[]::new)),
+                DoubleColumn.create(
+                        "rmse",
+                        IntStream.range(0, rows).mapToDouble(i -> i / 3.0).toArray()));
         DisplayData data = kernelRenderer().render(t);
         String html = (String) data.getData(MIMEType.TEXT_HTML);
         assertTrue(html.startsWith("<table"), html);
-        assertTrue(html.contains("<th style=\"padding:2px 10px;border-bottom:1px solid #999;text-align:right\">rmse</th>"), html);
+        assertTrue(
+                html.contains("<th style=\"padding:2px 10px;border-bottom:1px solid #999;text-align:right\">rmse</th>"),
+                html);
         assertTrue(html.contains(">0.3333<"), "doubles rounded to 4 decimals: " + html);
         assertEquals(Renderers.TABLE_ROWS + 1, html.split("<tr>", -1).length - 1, "header row + capped rows");
         assertTrue(html.contains("5 more rows (25 in all)"), html);

@@ -1,15 +1,14 @@
 package org.rnnlab.layers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class OrthogonalTest {
 
@@ -42,13 +41,25 @@ class OrthogonalTest {
 
     @Test
     void anLstmsRecurrentWeightsComeOutWithOrthonormalRows() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new LSTM.Builder().nIn(4).nOut(8).weightInitRecurrent(new Orthogonal()).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).activation(org.nd4j.linalg.activations.Activation.IDENTITY).nIn(8).nOut(1).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new LSTM.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .weightInitRecurrent(new Orthogonal())
+                        .build())
+                .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder(
+                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY)
+                        .nIn(8)
+                        .nOut(1)
+                        .build())
                 .build());
         net.init();
         INDArray rw = net.getLayer(0).getParam("RW"); // 8 x 32
         INDArray gram = rw.mmul(rw.transpose());
-        assertEquals(0.0, gram.sub(Nd4j.eye(8).castTo(gram.dataType())).norm2Number().doubleValue(), 1e-4);
+        assertEquals(
+                0.0, gram.sub(Nd4j.eye(8).castTo(gram.dataType())).norm2Number().doubleValue(), 1e-4);
     }
 }

@@ -1,9 +1,8 @@
 package org.rnnlab.text;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.rnnlab.data.Imdb;
-import org.rnnlab.data.ImdbData;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnlab.data.Imdb;
+import org.rnnlab.data.ImdbData;
 
 /**
  * Token-for-token parity with Keras' own preprocessing on the whole IMDB corpus: runs
@@ -36,14 +35,22 @@ class KerasParityTest {
     void matchesKerasOnTheWholeImdbCorpus(@TempDir Path dir) throws Exception {
         String source = System.getenv(Imdb.ENV_SOURCE);
         assumeTrue(source != null && Files.exists(Path.of(source)), "RNNLAB_IMDB points at no IMDB archive");
-        assumeTrue(run(List.of(PYTHON, "-c", "import keras_preprocessing"), dir).exitCode == 0,
+        assumeTrue(
+                run(List.of(PYTHON, "-c", "import keras_preprocessing"), dir).exitCode == 0,
                 "keras_preprocessing is not installed (Debian: python3-keras-preprocessing)");
 
-        ImdbData imdb = new Imdb(Map.of(Imdb.ENV_SOURCE, source), Imdb.URL, new PrintStream(new ByteArrayOutputStream())).full();
+        ImdbData imdb = new Imdb(
+                        Map.of(Imdb.ENV_SOURCE, source), Imdb.URL, new PrintStream(new ByteArrayOutputStream()))
+                .full();
         Path json = dir.resolve("texts.json");
-        Files.writeString(json, "{\"train\": " + jsonArray(imdb.train().texts()) + ", \"test\": " + jsonArray(imdb.test().texts()) + "}",
+        Files.writeString(
+                json,
+                "{\"train\": " + jsonArray(imdb.train().texts()) + ", \"test\": "
+                        + jsonArray(imdb.test().texts()) + "}",
                 StandardCharsets.UTF_8);
-        Path script = Path.of(System.getProperty("user.dir")).resolve("../tools/keras_parity.py").normalize();
+        Path script = Path.of(System.getProperty("user.dir"))
+                .resolve("../tools/keras_parity.py")
+                .normalize();
         Result keras = run(List.of(PYTHON, script.toString(), json.toString()), dir);
         assertEquals(0, keras.exitCode, keras.output);
 
@@ -55,20 +62,23 @@ class KerasParityTest {
         List<String> texts = new ArrayList<>(imdb.train().texts());
         texts.addAll(imdb.test().texts());
         Map<String, String> actual = new LinkedHashMap<>();
-        for (String oov : new String[]{null, "<OOV>"}) {
+        for (String oov : new String[] {null, "<OOV>"}) {
             String tag = oov == null ? "plain" : "oov";
-            for (int numWords : new int[]{8000, 10000}) {
-                Tokenizer t = new Tokenizer(numWords, oov).fitOnTexts(imdb.train().texts());
+            for (int numWords : new int[] {8000, 10000}) {
+                Tokenizer t =
+                        new Tokenizer(numWords, oov).fitOnTexts(imdb.train().texts());
                 if (numWords == 8000) {
                     actual.put("index-" + tag, digestIndex(t.wordIndex()));
                 }
                 List<int[]> seqs = t.textsToSequences(texts);
                 actual.put("seq-" + tag + "-" + numWords, digestRows(seqs));
                 if (numWords == 8000) {
-                    for (String padding : new String[]{"pre", "post"}) {
-                        for (String truncating : new String[]{"pre", "post"}) {
+                    for (String padding : new String[] {"pre", "post"}) {
+                        for (String truncating : new String[] {"pre", "post"}) {
                             int[][] padded = Sequences.padSequences(seqs, 200, padding, truncating, 0);
-                            actual.put("pad-" + tag + "-" + numWords + "-" + padding + "-" + truncating, digestRows(List.of(padded)));
+                            actual.put(
+                                    "pad-" + tag + "-" + numWords + "-" + padding + "-" + truncating,
+                                    digestRows(List.of(padded)));
                         }
                     }
                 }
@@ -123,14 +133,16 @@ class KerasParityTest {
         return sb.append(']').toString();
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private static Result run(List<String> command, Path dir) throws Exception {
         Path out = dir.resolve("out-" + System.nanoTime() + ".txt");
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
         } catch (java.io.IOException e) {
             return new Result(127, e.getMessage());
         }

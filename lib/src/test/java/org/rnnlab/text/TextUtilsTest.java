@@ -1,17 +1,17 @@
 package org.rnnlab.text;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class TextUtilsTest {
 
     @Test
     void lowerCasesAndDropsPunctuationButKeepsApostrophes() {
-        assertEquals(List.of("don't", "watch", "this", "movie", "poor", "acting"),
+        assertEquals(
+                List.of("don't", "watch", "this", "movie", "poor", "acting"),
                 TextUtils.textToWordSequence("Don't watch this movie - poor acting!"));
     }
 
@@ -39,7 +39,9 @@ class TextUtilsTest {
         for (char c : filters.toCharArray()) {
             text.append(c).append('w');
         }
-        assertEquals(filters.length() + 1, TextUtils.textToWordSequence(text.toString()).size());
+        assertEquals(
+                filters.length() + 1,
+                TextUtils.textToWordSequence(text.toString()).size());
     }
 
     @Test

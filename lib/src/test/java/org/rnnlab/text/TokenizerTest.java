@@ -1,16 +1,15 @@
 package org.rnnlab.text;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class TokenizerTest {
 
@@ -26,7 +25,9 @@ class TokenizerTest {
             expected.put(order[i], i + 1);
         }
         assertEquals(expected, t.wordIndex());
-        assertEquals(List.of("the", "cat", "sat", "on", "mat", "dog", "a"), new ArrayList<>(t.wordCounts().keySet()));
+        assertEquals(
+                List.of("the", "cat", "sat", "on", "mat", "dog", "a"),
+                new ArrayList<>(t.wordCounts().keySet()));
         assertEquals(3, t.wordCounts().get("the"));
         assertEquals(2, t.wordDocs().get("the"));
         assertEquals(3, t.documentCount());
@@ -36,7 +37,7 @@ class TokenizerTest {
     void numWordsKeepsOnlyIndicesBelowIt() {
         Tokenizer t = new Tokenizer(4).fitOnTexts(CORPUS);
         // "and" is unknown, "dog" has index 4: both dropped.
-        assertArrayEquals(new int[]{1, 2, 1}, t.textToSequence("the cat and the dog"));
+        assertArrayEquals(new int[] {1, 2, 1}, t.textToSequence("the cat and the dog"));
         assertEquals(7, t.wordIndex().size(), "numWords does not shrink the word index");
         assertEquals(4, t.vocabularySize());
     }
@@ -47,15 +48,15 @@ class TokenizerTest {
         assertEquals(1, t.wordIndex().get("<OOV>"));
         assertEquals(2, t.wordIndex().get("the"));
         assertEquals(5, t.wordIndex().get("dog"));
-        assertArrayEquals(new int[]{2, 3, 1, 2, 1}, t.textToSequence("the cat and the dog"));
+        assertArrayEquals(new int[] {2, 3, 1, 2, 1}, t.textToSequence("the cat and the dog"));
     }
 
     @Test
     void sequencesToTextsMapsBackAndMarksUnknownIndices() {
         Tokenizer plain = new Tokenizer(4).fitOnTexts(CORPUS);
-        assertEquals(List.of("the cat sat"), plain.sequencesToTexts(List.of(new int[]{1, 2, 3, 4, 0, 99})));
+        assertEquals(List.of("the cat sat"), plain.sequencesToTexts(List.of(new int[] {1, 2, 3, 4, 0, 99})));
         Tokenizer oov = new Tokenizer(4, "<OOV>").fitOnTexts(CORPUS);
-        assertEquals(List.of("the cat <OOV> <OOV>"), oov.sequencesToTexts(List.of(new int[]{2, 3, 5, 99})));
+        assertEquals(List.of("the cat <OOV> <OOV>"), oov.sequencesToTexts(List.of(new int[] {2, 3, 5, 99})));
     }
 
     @Test
@@ -83,9 +84,11 @@ class TokenizerTest {
 
     @Test
     void badInputIsExplained() {
-        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> new Tokenizer(10).fitOnTexts(List.of()));
+        IllegalArgumentException empty =
+                assertThrows(IllegalArgumentException.class, () -> new Tokenizer(10).fitOnTexts(List.of()));
         assertTrue(empty.getMessage().contains("corpus is empty"), empty.getMessage());
-        IllegalStateException unfitted = assertThrows(IllegalStateException.class, () -> new Tokenizer(10).textsToSequences(List.of("a")));
+        IllegalStateException unfitted =
+                assertThrows(IllegalStateException.class, () -> new Tokenizer(10).textsToSequences(List.of("a")));
         assertTrue(unfitted.getMessage().contains("fitOnTexts"), unfitted.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Tokenizer(-1));
     }

@@ -1,5 +1,14 @@
 package org.rnnlab.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -19,25 +28,26 @@ import org.rnnlab.data.SequenceDataset;
 import org.rnnlab.layers.GRU;
 import org.rnnlab.layers.Orthogonal;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.util.Map;
-import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class ReseedTest {
 
     private static MultiLayerNetwork lstmNet(long confSeed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(confSeed)
-                .weightInit(WeightInit.XAVIER_UNIFORM).dataType(DataType.DOUBLE).list()
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(confSeed)
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .dataType(DataType.DOUBLE)
+                .list()
                 .layer(new EmbeddingSequenceLayer.Builder().nIn(20).nOut(8).build())
-                .layer(new LastTimeStep(new LSTM.Builder().nIn(8).nOut(8).activation(Activation.TANH)
-                        .weightInitRecurrent(new Orthogonal()).build()))
-                .layer(new OutputLayer.Builder(LossFunction.XENT).nIn(8).nOut(1).activation(Activation.SIGMOID).build())
+                .layer(new LastTimeStep(new LSTM.Builder()
+                        .nIn(8)
+                        .nOut(8)
+                        .activation(Activation.TANH)
+                        .weightInitRecurrent(new Orthogonal())
+                        .build()))
+                .layer(new OutputLayer.Builder(LossFunction.XENT)
+                        .nIn(8)
+                        .nOut(1)
+                        .activation(Activation.SIGMOID)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -60,7 +70,7 @@ class ReseedTest {
     void weightsKeepTheirInitialisersDistributions() {
         MultiLayerNetwork net = lstmNet(1);
         Reseed.apply(net, 7);
-        INDArray rw = net.getParam("1_RW");                    // [8, 32]: four orthogonal 8 x 8 blocks side by side
+        INDArray rw = net.getParam("1_RW"); // [8, 32]: four orthogonal 8 x 8 blocks side by side
         INDArray gram = rw.transpose().mmul(rw);
         // Keras' orthogonal initialiser on an 8 x 32 matrix: orthonormal rows.
         INDArray rowsGram = rw.mmul(rw.transpose());
@@ -73,15 +83,22 @@ class ReseedTest {
         double fresh = lstmNet(5).getParam("1_W").stdNumber().doubleValue();
         double reseeded = w.stdNumber().doubleValue();
         assertTrue(Math.abs(reseeded / fresh - 1) < 0.25, "std " + reseeded + " against a fresh build's " + fresh);
-        assertTrue(w.amaxNumber().doubleValue() <= lstmNet(6).getParam("1_W").amaxNumber().doubleValue() * 1.2);
+        assertTrue(w.amaxNumber().doubleValue()
+                <= lstmNet(6).getParam("1_W").amaxNumber().doubleValue() * 1.2);
     }
 
     @Test
     void gruAndBidirectionalLayersAreReseededToo() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
-                .weightInit(WeightInit.XAVIER_UNIFORM).list()
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .list()
                 .layer(new LastTimeStep(new GRU.Builder().nIn(4).nOut(5).build()))
-                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(5).nOut(1).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE)
+                        .nIn(5)
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .build());
         net.init();
         INDArray before = net.params().dup();
@@ -102,8 +119,20 @@ class ReseedTest {
             }
         }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        History h1 = Trainer.of(lstmNet(1)).mode(Mode.FULL).output(quiet).runSeed(11L).epochs(2).batchSize(16).fit(SequenceDataset.of(x, y));
-        History h2 = Trainer.of(lstmNet(2)).mode(Mode.FULL).output(quiet).runSeed(11L).epochs(2).batchSize(16).fit(SequenceDataset.of(x, y));
+        History h1 = Trainer.of(lstmNet(1))
+                .mode(Mode.FULL)
+                .output(quiet)
+                .runSeed(11L)
+                .epochs(2)
+                .batchSize(16)
+                .fit(SequenceDataset.of(x, y));
+        History h2 = Trainer.of(lstmNet(2))
+                .mode(Mode.FULL)
+                .output(quiet)
+                .runSeed(11L)
+                .epochs(2)
+                .batchSize(16)
+                .fit(SequenceDataset.of(x, y));
         assertEquals(h1.get("loss")[1], h2.get("loss")[1], 1e-12);
     }
 
@@ -111,10 +140,20 @@ class ReseedTest {
     void theEnvironmentVariableIsParsedWithAClearError() {
         assertEquals(Optional.empty(), Reseed.of(Map.of()));
         assertEquals(Optional.of(43L), Reseed.of(Map.of(Reseed.ENV, " 43 ")));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Reseed.of(Map.of(Reseed.ENV, "abc")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Reseed.of(Map.of(Reseed.ENV, "abc")));
         assertTrue(e.getMessage().contains("RNNLAB_SEED must be a whole number"));
-        assertThrows(IllegalStateException.class, () -> Reseed.apply(new MultiLayerNetwork(
-                new NeuralNetConfiguration.Builder().list().layer(new OutputLayer.Builder(LossFunction.MSE).nIn(1).nOut(1)
-                        .activation(Activation.IDENTITY).build()).build()), 1));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Reseed.apply(
+                        new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                                .list()
+                                .layer(new OutputLayer.Builder(LossFunction.MSE)
+                                        .nIn(1)
+                                        .nOut(1)
+                                        .activation(Activation.IDENTITY)
+                                        .build())
+                                .build()),
+                        1));
     }
 }

@@ -1,20 +1,19 @@
 package org.rnnlab.train;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.Test;
-import org.rnnlab.Mode;
-import org.rnnlab.data.SequenceDataset;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.rnnlab.Mode;
+import org.rnnlab.data.SequenceDataset;
 
 class TrainerTest {
 
@@ -38,7 +37,10 @@ class TrainerTest {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     private Trainer trainer(MultiLayerNetwork net) {
-        return Trainer.of(net).output(new PrintStream(log, true)).mode(Mode.FULL).runSeed(null);
+        return Trainer.of(net)
+                .output(new PrintStream(log, true))
+                .mode(Mode.FULL)
+                .runSeed(null);
     }
 
     @Test
@@ -60,10 +62,15 @@ class TrainerTest {
 
     @Test
     void aTrainerShowsItsSettingsInWords() {
-        Trainer t = Trainer.of(null).epochs(10).batchSize(128).validationSplit(0.2).keepBestWeights("val_accuracy");
-        assertEquals("Trainer: 10 epochs, batches of 128, the last 20 % held out for validation, "
-                + "keeps the weights of the best val_accuracy epoch", t.toString());
-        assertEquals("Trainer: 1 epoch, batches of 32, no validation", Trainer.of(null).toString());
+        Trainer t =
+                Trainer.of(null).epochs(10).batchSize(128).validationSplit(0.2).keepBestWeights("val_accuracy");
+        assertEquals(
+                "Trainer: 10 epochs, batches of 128, the last 20 % held out for validation, "
+                        + "keeps the weights of the best val_accuracy epoch",
+                t.toString());
+        assertEquals(
+                "Trainer: 1 epoch, batches of 32, no validation",
+                Trainer.of(null).toString());
     }
 
     @Test
@@ -81,9 +88,19 @@ class TrainerTest {
             }
         };
         MultiLayerNetwork net = Nets.simpleRnn(20, 12, 0.01);
-        trainer(net).epochs(3).batchSize(50).validationSplit(0.2).callbacks(callback).fit(toyReviews(100, 3));
-        assertEquals(List.of("begin 3", "epoch 1 [loss, accuracy, val_loss, val_accuracy]",
-                "epoch 2 [loss, accuracy, val_loss, val_accuracy]", "epoch 3 [loss, accuracy, val_loss, val_accuracy]"), heard);
+        trainer(net)
+                .epochs(3)
+                .batchSize(50)
+                .validationSplit(0.2)
+                .callbacks(callback)
+                .fit(toyReviews(100, 3));
+        assertEquals(
+                List.of(
+                        "begin 3",
+                        "epoch 1 [loss, accuracy, val_loss, val_accuracy]",
+                        "epoch 2 [loss, accuracy, val_loss, val_accuracy]",
+                        "epoch 3 [loss, accuracy, val_loss, val_accuracy]"),
+                heard);
     }
 
     @Test
@@ -117,8 +134,12 @@ class TrainerTest {
     @Test
     void quickModeTrainsTheRequestedEpochsAndRecordsItsMode() {
         // Quick mode only makes the data smaller (the shipped sample): the exercise's own epochs run.
-        History h = Trainer.of(Nets.simpleRnn(20, 12, 0.01)).output(new PrintStream(log, true)).mode(Mode.QUICK)
-                .epochs(5).batchSize(64).fit(toyReviews(64, 4));
+        History h = Trainer.of(Nets.simpleRnn(20, 12, 0.01))
+                .output(new PrintStream(log, true))
+                .mode(Mode.QUICK)
+                .epochs(5)
+                .batchSize(64)
+                .fit(toyReviews(64, 4));
         assertEquals(5, h.epochCount());
         assertEquals(5, h.requestedEpochs());
         assertEquals(Mode.QUICK, h.mode());
@@ -127,20 +148,29 @@ class TrainerTest {
 
     @Test
     void anEpochCapFromTheEnvironmentShortensTrainingAndSaysSo() {
-        History h = Trainer.of(Nets.simpleRnn(20, 12, 0.01)).output(new PrintStream(log, true)).mode(Mode.FULL)
-                .maxEpochs(EpochCap.of(Map.of(EpochCap.ENV, " 3 "))).epochs(10).batchSize(64).fit(toyReviews(64, 4));
+        History h = Trainer.of(Nets.simpleRnn(20, 12, 0.01))
+                .output(new PrintStream(log, true))
+                .mode(Mode.FULL)
+                .maxEpochs(EpochCap.of(Map.of(EpochCap.ENV, " 3 ")))
+                .epochs(10)
+                .batchSize(64)
+                .fit(toyReviews(64, 4));
         assertEquals(3, h.epochCount());
         assertEquals(10, h.requestedEpochs());
-        assertTrue(log.toString().contains("Training 3 of the 10 epochs: RNNLAB_MAX_EPOCHS=3 caps them."), log.toString());
+        assertTrue(
+                log.toString().contains("Training 3 of the 10 epochs: RNNLAB_MAX_EPOCHS=3 caps them."), log.toString());
         assertTrue(EpochCap.of(Map.of()).isEmpty());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EpochCap.of(Map.of(EpochCap.ENV, "0")));
-        assertTrue(e.getMessage().contains("RNNLAB_MAX_EPOCHS must be a whole number of epochs, at least 1"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> EpochCap.of(Map.of(EpochCap.ENV, "0")));
+        assertTrue(
+                e.getMessage().contains("RNNLAB_MAX_EPOCHS must be a whole number of epochs, at least 1"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> EpochCap.of(Map.of(EpochCap.ENV, "two")));
     }
 
     @Test
     void aMissingModelGetsAHintNotAStackTrace() {
-        History h = trainer(null).epochs(3).fit(new int[][]{{1}}, new int[]{1});
+        History h = trainer(null).epochs(3).fit(new int[][] {{1}}, new int[] {1});
         assertTrue(h.isEmpty());
         assertTrue(log.toString().contains("no model to train yet"), log.toString());
     }
@@ -159,7 +189,11 @@ class TrainerTest {
     @Test
     void earlyStoppingStopsAfterPatienceEpochsWithoutImprovement() {
         // A learning rate of 0 never improves val_loss after the first epoch: stop at epoch 1 + patience.
-        Trainer t = trainer(Nets.simpleRnn(20, 12, 0.0)).epochs(10).batchSize(50).validationSplit(0.2).earlyStopping("val_loss", 2, false);
+        Trainer t = trainer(Nets.simpleRnn(20, 12, 0.0))
+                .epochs(10)
+                .batchSize(50)
+                .validationSplit(0.2)
+                .earlyStopping("val_loss", 2, false);
         History h = t.fit(toyReviews(100, 6));
         assertEquals(3, h.epochCount());
         assertTrue(log.toString().contains("Epoch 3: early stopping"), log.toString());
@@ -168,16 +202,21 @@ class TrainerTest {
     @Test
     void monitoringAnUnknownMetricIsExplained() {
         Trainer t = trainer(Nets.simpleRnn(20, 12, 0.01)).epochs(1).keepBestWeights("val_accuracy");
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> t.fit(toyReviews(40, 7)));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> t.fit(toyReviews(40, 7)));
         assertTrue(e.getMessage().contains("set a validationSplit"), e.getMessage());
     }
 
     @Test
     void historyPicksTheBestEpoch() {
-        History h = new History(List.of(
-                java.util.Map.of("val_accuracy", 0.7, "val_loss", 0.5),
-                java.util.Map.of("val_accuracy", 0.9, "val_loss", 0.4),
-                java.util.Map.of("val_accuracy", 0.8, "val_loss", 0.3)), List.of(1.0, 2.0, 3.0), 3, Mode.FULL);
+        History h = new History(
+                List.of(
+                        java.util.Map.of("val_accuracy", 0.7, "val_loss", 0.5),
+                        java.util.Map.of("val_accuracy", 0.9, "val_loss", 0.4),
+                        java.util.Map.of("val_accuracy", 0.8, "val_loss", 0.3)),
+                List.of(1.0, 2.0, 3.0),
+                3,
+                Mode.FULL);
         assertEquals(2, h.bestEpoch("val_accuracy"));
         assertEquals(3, h.bestEpoch("val_loss"));
         assertEquals(6.0, h.totalSeconds());
