@@ -1,83 +1,225 @@
 #!/usr/bin/env python3
-"""The PyTorch side of `./lab bench`, and its report.
+"""The peers' side of `./lab bench`, and its report.
 
-  bench.py torch ID BATCHES INFERENCE   time exercise ID's network in PyTorch on the same synthetic data
-                                        shape as the DL4J side; print one JSON line
+  bench.py env                          the machine: CPU model and instruction sets, cores, the threading and
+                                        BLAS variables set; one JSON line
+  bench.py peak                         single-thread float32 matrix-product GFLOP/s of NumPy's and PyTorch's
+                                        BLAS (1024 x 1024, and the models' 128 x 32 by 32 x 128 step); one line
+  bench.py torch|keras PLAN ID BATCHES INFERENCE THREADS
+                                        time exercise ID's network (built from PLAN, the library's exercise
+                                        plan) in PyTorch or Keras (tf-keras) on IMDB-shaped synthetic data, one
+                                        thread or the framework's default ("default"); one JSON line
   bench.py kernel                       seconds until the Java kernel answers, and until a first cell has
                                         loaded the library and built an exercise's network; one JSON line
-  bench.py report RESULTS.jsonl OUT.json [PAGE.md]
-                                        the table of both frameworks with DL4J/PyTorch ratios; also as JSON,
-                                        and into the torch-bench section of PAGE.md (docs/performance.md) when given
+  bench.py report RESULTS.jsonl PLAN OUT.json [PAGE.md]
+                                        the table of every framework and setting, the ratios of DL4J to the
+                                        fastest peer and each one's fraction of the machine's peak; as JSON,
+                                        and into the torch-bench section of PAGE.md (docs/performance.md)
 
-The PyTorch models have the exercises' layers and settings: Embedding(8000, 32), spatial dropout 0.4
-(Dropout1d), the recurrent part, dropout, one sigmoid output (as logits with BCEWithLogitsLoss), RMSprop
-(lr 0.001, alpha 0.9, eps 1e-7), batches of 128, one thread. PyTorch's cells carry two bias vectors where
-Keras and DL4J have one, and its GRU is the reset-after form, so its parameter counts are slightly higher.
+The peers build each exercise's network from the same description the grader checks learners against
+(its layers, RMSprop settings and batch size, in the plan's "network"), so the three frameworks train the
+same architecture. PyTorch's cells carry two bias vectors where Keras and DL4J have one, so its parameter
+counts are slightly higher; its GRU is the reset-after form, as the exercise's.
 """
 
 import json
 import os
+import platform
 import resource
 import sys
 import time
 
-VOCAB, LENGTH, BATCH, UNITS = 8000, 200, 128, 32
-EPOCH_BATCHES = (20_000 + BATCH - 1) // BATCH
-INFERENCE = 25_000
+TRAIN_SAMPLES, INFERENCE = 20_000, 25_000
+GATES = {"SIMPLE_RNN": 1, "GRU": 3, "LSTM": 4}
+RECURRENT_FORMS = ("SEQUENCE", "LAST_STEP", "BIDIRECTIONAL")
 
 
-def model(exercise):
+def network(plan, exercise):
+    with open(plan, encoding="utf-8") as f:
+        net = json.load(f)[exercise].get("network")
+    if not net:
+        sys.exit(f"bench: the plan has no network for {exercise}")
+    return net
+
+
+def vocabulary(net):
+    return next(layer["nIn"] for layer in net["layers"] if layer["kind"] == "EMBEDDING")
+
+
+def epoch_batches(net):
+    return -(-TRAIN_SAMPLES // net["batchSize"])
+
+
+def forward_flops(net):
+    """Floating-point operations of one sample's forward pass: the recurrent layers' matrix products at every
+    step in each direction, and the output layer; lookups, dropout and the cells' elementwise work are left
+    out (a few per cent)."""
+    total = 0
+    for layer in net["layers"]:
+        kind, n_in, units = layer["kind"], layer["nIn"], layer["units"]
+        if kind in GATES:
+            directions = 2 if layer["form"] == "BIDIRECTIONAL" else 1
+            total += net["maxLen"] * directions * 2 * GATES[kind] * units * (n_in + units)
+        elif kind in ("OUTPUT", "DENSE"):
+            total += 2 * n_in * units
+    return total
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def env():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from machine import cpu_model, java_version
+
+    flags = cpu_flags()
+    isa = [f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "avx512_fp16", "amx_tile") if f in flags]
+    settings = {k: v for k, v in sorted(os.environ.items()) if k.startswith(("OMP_", "OPENBLAS_", "MKL_", "KMP_"))}
+    print(
+        json.dumps(
+            {
+                "framework": "machine",
+                "cpu": cpu_model(),
+                "isa": isa,
+                "cores": os.cpu_count(),
+                "java": java_version(),
+                "settings": settings,
+                "machineSettings": json.loads(os.environ.get("RNNLAB_MACHINE_SETTINGS", "{}")),
+                "date": time.strftime("%Y-%m-%d"),
+            }
+        )
+    )
+
+
+def blas_info():
+    """The BLAS and OpenMP libraries this process has loaded, as threadpoolctl sees them."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "threadpoolctl missing"
+    parts = []
+    for lib in threadpool_info():
+        arch = lib.get("architecture") or lib.get("threading_layer") or ""
+        parts.append(f"{lib.get('internal_api')} {lib.get('version') or ''} {arch}".strip())
+    return ", ".join(sorted(set(parts))) or "none loaded"
+
+
+def peak():
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    def rate(mm, a, b, flops, seconds=1.0):
+        for _ in range(3):
+            mm(a, b)
+        best, end = 0.0, time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            start = time.perf_counter()
+            for _ in range(10):
+                mm(a, b)
+            best = max(best, 10 * flops / (time.perf_counter() - start) / 1e9)
+        return round(best, 1)
+
+    big = 1024
+    out = {"framework": "peers' BLAS"}
+    with threadpool_limits(1):
+        a, b = np.ones((big, big), np.float32), np.ones((big, big), np.float32)
+        s, w = np.ones((128, 32), np.float32), np.ones((32, 128), np.float32)
+        out["numpy"] = np.__version__
+        out["numpySgemmLargeGflops"] = rate(np.matmul, a, b, 2 * big**3)
+        out["numpySgemmStepGflops"] = rate(np.matmul, s, w, 2 * 128 * 32 * 128)
+        try:
+            import torch
+
+            torch.set_num_threads(1)
+            ta, tb, ts, tw = (torch.from_numpy(x) for x in (a, b, s, w))
+            out["torch"] = torch.__version__
+            out["torchSgemmLargeGflops"] = rate(torch.mm, ta, tb, 2 * big**3)
+            out["torchSgemmStepGflops"] = rate(torch.mm, ts, tw, 2 * 128 * 32 * 128)
+        except ImportError:
+            pass
+        out["blas"] = blas_info()
+    print(json.dumps(out))
+
+
+def torch_model(net):
     import torch
     from torch import nn
 
-    class Net(nn.Module):
-        def __init__(self):
+    class Recurrent(nn.Module):
+        def __init__(self, spec):
             super().__init__()
-            self.embedding = nn.Embedding(VOCAB, UNITS)
-            self.spatial = nn.Dropout1d(0.4)
-            kind = {"6.01": nn.RNN, "6.02": nn.LSTM, "6.03": nn.GRU, "6.04": nn.LSTM, "6.05": nn.LSTM}[exercise]
-            self.bidirectional = exercise == "6.04"
-            self.recurrent = kind(
-                UNITS,
-                UNITS,
-                batch_first=True,
-                bidirectional=self.bidirectional,
-                num_layers=2 if exercise == "6.05" else 1,
-            )
-            self.dropout = nn.Dropout(0.5 if exercise == "6.05" else 0.4)
-            self.out = nn.Linear(2 * UNITS if self.bidirectional else UNITS, 1)
+            kind = {"SIMPLE_RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}[spec["kind"]]
+            self.form = spec["form"]
+            self.cell = kind(spec["nIn"], spec["units"], batch_first=True, bidirectional=self.form == "BIDIRECTIONAL")
 
         def forward(self, x):
-            e = self.spatial(self.embedding(x).transpose(1, 2)).transpose(1, 2)
-            _, h = self.recurrent(e)
-            h = h[0] if isinstance(h, tuple) else h  # LSTM returns (h_n, c_n)
-            last = torch.cat([h[-2], h[-1]], dim=1) if self.bidirectional else h[-1]
-            return self.out(self.dropout(last))
+            seq, h = self.cell(x)
+            if self.form == "SEQUENCE":
+                return seq
+            h = h[0] if isinstance(h, tuple) else h  # an LSTM returns (h_n, c_n)
+            return torch.cat([h[0], h[1]], dim=1) if self.form == "BIDIRECTIONAL" else h[-1]
 
-    return Net()
+    class SpatialDropout(nn.Module):
+        def __init__(self, rate):
+            super().__init__()
+            self.drop = nn.Dropout1d(rate)
+
+        def forward(self, x):  # [batch, time, features]: drop whole features, the same at every step
+            return self.drop(x.transpose(1, 2)).transpose(1, 2)
+
+    layers = []
+    for spec in net["layers"]:
+        kind = spec["kind"]
+        if kind == "EMBEDDING":
+            layers.append(nn.Embedding(spec["nIn"], spec["units"]))
+        elif kind == "SPATIAL_DROPOUT":
+            layers.append(SpatialDropout(spec["rate"]))
+        elif kind == "DROPOUT":
+            layers.append(nn.Dropout(spec["rate"]))
+        elif kind in GATES:
+            if spec["form"] not in RECURRENT_FORMS:
+                sys.exit(f"bench: no PyTorch form for {spec}")
+            layers.append(Recurrent(spec))
+        elif kind == "OUTPUT":
+            if spec["activation"] != "SIGMOID" or net["loss"] != "XENT":
+                sys.exit(f"bench: only a sigmoid output with binary cross-entropy is built, not {spec}")
+            layers.append(nn.Linear(spec["nIn"], spec["units"]))  # logits: the sigmoid is in the loss
+        else:
+            sys.exit(f"bench: no PyTorch layer for {spec}")
+    return nn.Sequential(*layers)
 
 
-def time_torch(exercise, batches, inference):
+def time_torch(net, exercise, batches, inference, threads):
     import torch
 
-    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    if threads == "1":
+        torch.set_num_threads(1)
     torch.manual_seed(42)
-    net = model(exercise)
-    opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=1e-7)
+    model = torch_model(net)
+    opt = torch.optim.RMSprop(model.parameters(), lr=net["learningRate"], alpha=net["rho"], eps=net["epsilon"])
     loss_fn = torch.nn.BCEWithLogitsLoss()
     g = torch.Generator().manual_seed(42)
+    vocab, length, batch = vocabulary(net), net["maxLen"], net["batchSize"]
     data = [
-        (torch.randint(1, VOCAB, (BATCH, LENGTH), generator=g), torch.randint(0, 2, (BATCH, 1), generator=g).float())
+        (torch.randint(1, vocab, (batch, length), generator=g), torch.randint(0, 2, (batch, 1), generator=g).float())
         for _ in range(batches + 2)
     ]
 
     def step(x, y):
         opt.zero_grad()
-        loss = loss_fn(net(x), y)
+        loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
 
-    net.train()
+    model.train()
     step(*data[0])
     step(*data[1])  # warm-up
     start = time.perf_counter()
@@ -85,27 +227,115 @@ def time_torch(exercise, batches, inference):
         step(x, y)
     per_batch = (time.perf_counter() - start) / batches
 
-    net.eval()
-    sequences = torch.randint(1, VOCAB, (inference, LENGTH), generator=g)
+    model.eval()
+    sequences = torch.randint(1, vocab, (inference, length), generator=g)
     with torch.no_grad():
-        net(sequences[:512])
+        model(sequences[:512])
         start = time.perf_counter()
         for i in range(0, inference, 512):
-            torch.sigmoid(net(sequences[i : i + 512]))
+            torch.sigmoid(model(sequences[i : i + 512]))
         infer = (time.perf_counter() - start) * INFERENCE / inference
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    emit(
+        "PyTorch " + torch.__version__,
+        exercise,
+        threads,
+        torch.get_num_threads(),
+        sum(p.numel() for p in model.parameters()),
+        batches,
+        per_batch * epoch_batches(net),
+        infer,
+        f"{blas_info()}; CPU capability {torch.backends.cpu.get_cpu_capability()}",
+    )
+
+
+def keras_model(net):
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+    import tf_keras as keras
+
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(net["maxLen"],), dtype="int32"))
+    for spec in net["layers"]:
+        kind = spec["kind"]
+        if kind == "EMBEDDING":
+            model.add(keras.layers.Embedding(spec["nIn"], spec["units"]))
+        elif kind == "SPATIAL_DROPOUT":
+            model.add(keras.layers.SpatialDropout1D(spec["rate"]))
+        elif kind == "DROPOUT":
+            model.add(keras.layers.Dropout(spec["rate"]))
+        elif kind in GATES:
+            options = {"return_sequences": spec["form"] == "SEQUENCE"}
+            if kind == "GRU":
+                options["reset_after"] = spec["resetAfter"] is not False
+            cell = {"SIMPLE_RNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}[kind]
+            layer = cell(spec["units"], **options)
+            model.add(keras.layers.Bidirectional(layer) if spec["form"] == "BIDIRECTIONAL" else layer)
+        elif kind == "OUTPUT":
+            model.add(keras.layers.Dense(spec["units"], activation=spec["activation"].lower()))
+        else:
+            sys.exit(f"bench: no Keras layer for {spec}")
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate=net["learningRate"], rho=net["rho"], epsilon=net["epsilon"]),
+        loss="binary_crossentropy",
+    )
+    return model
+
+
+def time_keras(net, exercise, batches, inference, threads):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")  # the CPU build still probes for a GPU
+    import numpy as np
+    import tensorflow as tf
+
+    if threads == "1":
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.random.set_seed(42)
+    model = keras_model(net)
+    rng = np.random.default_rng(42)
+    vocab, length, batch = vocabulary(net), net["maxLen"], net["batchSize"]
+    x = rng.integers(1, vocab, (batch * (batches + 2), length), dtype=np.int32)
+    y = rng.integers(0, 2, (batch * (batches + 2), 1)).astype(np.float32)
+    model.fit(x[: 2 * batch], y[: 2 * batch], batch_size=batch, epochs=1, shuffle=False, verbose=0)  # warm-up
+    start = time.perf_counter()
+    model.fit(x[2 * batch :], y[2 * batch :], batch_size=batch, epochs=1, shuffle=False, verbose=0)
+    per_batch = (time.perf_counter() - start) / batches
+    sequences = rng.integers(1, vocab, (inference, length), dtype=np.int32)
+    model.predict(sequences[:512], batch_size=512, verbose=0)
+    start = time.perf_counter()
+    model.predict(sequences, batch_size=512, verbose=0)
+    infer = (time.perf_counter() - start) * INFERENCE / inference
+    intra = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
+    onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default (on)")
+    emit(
+        f"Keras (tf-keras {tf.__version__})",
+        exercise,
+        threads,
+        intra,
+        model.count_params(),
+        batches,
+        per_batch * epoch_batches(net),
+        infer,
+        f"{blas_info()}; oneDNN {onednn}",
+    )
+
+
+def emit(framework, exercise, threads, used, params, batches, train, infer, blas):
     print(
         json.dumps(
             {
-                "framework": "PyTorch " + torch.__version__,
+                "framework": framework,
                 "exercise": exercise,
-                "params": sum(p.numel() for p in net.parameters()),
+                "threads": "1" if threads == "1" else f"default ({used})",
+                "params": int(params),
                 "batches": batches,
-                "trainSecondsPerEpoch": round(per_batch * EPOCH_BATCHES, 2),
+                "trainSecondsPerEpoch": round(train, 2),
                 "inferSeconds25k": round(infer, 2),
-                "peakMemoryMB": peak,
+                "peakMemoryMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                "blas": blas,
+                "python": platform.python_version(),
             }
-        )
+        ),
+        flush=True,
     )
 
 
@@ -145,89 +375,152 @@ def time_kernel():
     )
 
 
-def report(results_file, out_file, readme=None):
-    rows = [json.loads(line) for line in open(results_file) if line.strip().startswith("{")]
-    kernel = next((r for r in rows if r["framework"] == "kernel"), None)
-    rows = [r for r in rows if r["framework"] != "kernel"]
-    names = {"6.01": "SimpleRNN", "6.02": "LSTM", "6.03": "GRU", "6.04": "Bidirectional LSTM", "6.05": "Stacked LSTM"}
-    table = []
-    for ex in sorted({r["exercise"] for r in rows}):
-        d = next((r for r in rows if r["exercise"] == ex and r["framework"] == "DL4J"), None)
-        t = next((r for r in rows if r["exercise"] == ex and r["framework"].startswith("PyTorch")), None)
-        table.append(
-            {
-                "exercise": ex,
-                "model": names.get(ex, ex),
-                "dl4j": d,
-                "torch": t,
-                "trainRatio": round(d["trainSecondsPerEpoch"] / t["trainSecondsPerEpoch"], 2) if d and t else None,
-                "inferRatio": round(d["inferSeconds25k"] / t["inferSeconds25k"], 2) if d and t else None,
-            }
-        )
-    lines = []
+def label(r):
+    return f"{r['framework']}, {r['threads']} thread{'' if r['threads'] == '1' else 's'}"
+
+
+def report(results_file, plan, out_file, page=None):
+    with open(results_file, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip().startswith("{")]
+
+    def special(r):
+        return r["framework"] in ("machine", "kernel", "peers' BLAS") or r["framework"].startswith("DL4J BLAS")
+
+    info = {r["framework"]: r for r in rows if special(r)}
+    runs = [r for r in rows if not special(r)]
+    gemm = [v for r in info.values() for k, v in r.items() if "LargeGflops" in k]
+    peak_gflops = max(gemm) if gemm else None
+    exercises = sorted({r["exercise"] for r in runs})
+    with open(plan, encoding="utf-8") as f:
+        plans = json.load(f)
+    variants = []
+    for r in runs:
+        if label(r) not in variants:
+            variants.append(label(r))
+    table, lines = [], []
+    for ex in exercises:
+        net = plans[ex]["network"]
+        flops_train = 3 * forward_flops(net) * TRAIN_SAMPLES
+        flops_infer = forward_flops(net) * INFERENCE
+        mine = {label(r): r for r in runs if r["exercise"] == ex}
+        dl4j = next((r for r in mine.values() if r["framework"] == "DL4J" and r.get("asNotebooks")), None)
+        peers = [r for r in mine.values() if not r["framework"].startswith("DL4J")]
+        best_train = min(peers, key=lambda r: r["trainSecondsPerEpoch"], default=None)
+        best_infer = min(peers, key=lambda r: r["inferSeconds25k"], default=None)
+        entry = {
+            "exercise": ex,
+            "model": plans[ex]["title"],
+            "gflopTrainEpoch": round(flops_train / 1e9, 1),
+            "gflopPredict25k": round(flops_infer / 1e9, 1),
+            "runs": list(mine.values()),
+            "trainRatio": round(dl4j["trainSecondsPerEpoch"] / best_train["trainSecondsPerEpoch"], 2)
+            if dl4j and best_train
+            else None,
+            "fastestTrainPeer": label(best_train) if best_train else None,
+            "inferRatio": round(dl4j["inferSeconds25k"] / best_infer["inferSeconds25k"], 2)
+            if dl4j and best_infer
+            else None,
+            "fastestInferPeer": label(best_infer) if best_infer else None,
+        }
+        table.append(entry)
+    width = max([len(v) for v in variants] + [28])
     lines.append(
-        f"{'exercise':<9}{'model':<20}{'params DL4J/PyTorch':>22}{'train s/epoch DL4J':>20}{'PyTorch':>9}{'ratio':>7}"
-        f"{'infer s DL4J':>14}{'PyTorch':>9}{'ratio':>7}{'peak MB DL4J':>14}{'PyTorch':>9}"
+        "Seconds per epoch of training (20,000 reviews) / seconds to predict 25,000 reviews, and in brackets the"
     )
-    for r in table:
-        d, t = r["dl4j"] or {}, r["torch"] or {}
-
-        def f(x, fmt):
-            return format(x, fmt) if x is not None else "-"
-
-        lines.append(
-            f"{r['exercise']:<9}{r['model']:<20}{f(d.get('params'), ',') + ' / ' + f(t.get('params'), ','):>22}"
-            f"{f(d.get('trainSecondsPerEpoch'), '.1f'):>20}{f(t.get('trainSecondsPerEpoch'), '.1f'):>9}"
-            f"{f(r['trainRatio'], '.2f'):>7}"
-            f"{f(d.get('inferSeconds25k'), '.1f'):>14}{f(t.get('inferSeconds25k'), '.1f'):>9}"
-            f"{f(r['inferRatio'], '.2f'):>7}"
-            f"{f(d.get('peakMemoryMB'), 'd'):>14}{f(t.get('peakMemoryMB'), 'd'):>9}"
-        )
-    if not any(r["torch"] for r in table):
-        lines.append("PyTorch comparison skipped: PyTorch is not installed (Debian: python3-torch).")
-    lines.append("ratio = DL4J / PyTorch: below 1 means DL4J is faster.")
+    lines.append(
+        f"fraction of the one-core peak ({peak_gflops} GFLOP/s, the best float product measured below) that is"
+        if peak_gflops
+        else "fraction of the one-core peak (not measured)"
+    )
+    lines.append("(training counted as 3x the forward pass' matrix products):")
+    lines.append("")
+    lines.append(f"{'':<{width}}" + "".join(f"{e['exercise'] + ' ' + e['model']:>26}" for e in table))
+    for v in variants:
+        cells = []
+        for e in table:
+            r = next((x for x in e["runs"] if label(x) == v), None)
+            if not r:
+                cells.append(f"{'-':>26}")
+                continue
+            frac = ""
+            if peak_gflops:
+                ft = e["gflopTrainEpoch"] / r["trainSecondsPerEpoch"] / peak_gflops
+                fi = e["gflopPredict25k"] / r["inferSeconds25k"] / peak_gflops
+                frac = f" ({ft:.0%}/{fi:.0%})"
+            cells.append(f"{r['trainSecondsPerEpoch']:.1f} / {r['inferSeconds25k']:.1f}{frac}".rjust(26))
+        lines.append(f"{v:<{width}}" + "".join(cells))
+    lines.append("")
+    lines.append(
+        f"{'DL4J / fastest peer, training':<{width}}"
+        + "".join(f"{e['trainRatio'] if e['trainRatio'] is not None else '-':>26}" for e in table)
+    )
+    lines.append(
+        f"{'DL4J / fastest peer, prediction':<{width}}"
+        + "".join(f"{e['inferRatio'] if e['inferRatio'] is not None else '-':>26}" for e in table)
+    )
+    lines.append("(below 1: DL4J, as the notebooks run it, is faster than every peer setting measured)")
+    gflops = "".join(f"{e['gflopTrainEpoch']:.0f} / {e['gflopPredict25k']:.0f}".rjust(26) for e in table)
+    lines.append(f"{'GFLOP per epoch / prediction':<{width}}" + gflops)
+    lines.append("")
+    for name, r in info.items():
+        if "BLAS" in name:
+            lines.append(f"{name}: " + ", ".join(f"{k} {v}" for k, v in r.items() if k != "framework"))
+    blas = {}
+    for r in runs:
+        blas.setdefault(label(r), r.get("blas", ""))
+    for v, b in blas.items():
+        lines.append(f"{v}: {b}")
+    kernel = info.get("kernel")
     if kernel and kernel.get("ok"):
         lines.append(
             f"Java kernel: answers {kernel['kernelStartSeconds']:.1f} s after start; its first cell (library "
             f"imports, ND4J start-up, building 6.01's network) takes {kernel['firstCellSeconds']:.1f} s."
         )
     print("\n".join(lines))
-    with open(out_file, "w") as f:
-        json.dump(table, f, indent=1)
+    with open(out_file, "w", encoding="utf-8") as f:
+        json.dump({"machine": info.get("machine"), "peakGflops": peak_gflops, "exercises": table}, f, indent=1)
     print(f"JSON: {out_file}")
-    if readme:
-        write_readme(readme, lines, rows)
+    if page:
+        write_page(page, lines, info.get("machine") or {}, runs)
 
 
-def write_readme(readme, lines, rows):
+def write_page(page, lines, machine, runs):
     from pathlib import Path
 
-    from machine import cpu_model, java_version
-
     begin, end = "<!-- torch-bench:begin -->", "<!-- torch-bench:end -->"
-    text = Path(readme).read_text(encoding="utf-8")
+    text = Path(page).read_text(encoding="utf-8")
     if begin not in text or end not in text:
-        sys.exit(f"{readme} has no {begin} ... {end} section")
-    java = java_version()
-    cpu = cpu_model()
-    torch = next((r["framework"] for r in rows if r["framework"].startswith("PyTorch")), "PyTorch: not installed")
+        sys.exit(f"{page} has no {begin} ... {end} section")
+    settings = ", ".join(f"`{k}={v}`" for k, v in machine.get("settings", {}).items()) or "none"
+    set_by_machine = ", ".join(f"`{k}={v}`" for k, v in machine.get("machineSettings", {}).items()) or "none"
     block = (
-        f"Measured by `./lab bench` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores ({cpu}), {java}, "
-        f"DL4J 1.0.0-M2.1, {torch}, one thread each (`OMP_NUM_THREADS=1`, `torch.set_num_threads(1)`), "
-        f"{rows[0]['batches']} batches timed per model.\n\n```\n" + "\n".join(lines) + "\n```"
+        f"Measured by `./lab bench` on {machine.get('date', time.strftime('%Y-%m-%d'))}: {machine.get('cpu')} "
+        f"({', '.join(machine.get('isa', []))}), {machine.get('cores')} cores, {machine.get('java')}; "
+        f"settings in force {settings} (set by the machine itself: {set_by_machine}); "
+        f"{runs[0]['batches'] if runs else 0} batches timed per model.\n\n```\n" + "\n".join(lines) + "\n```"
     )
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
-    Path(readme).write_text(f"{head}{begin}\n{block}\n{end}{tail}", encoding="utf-8")
-    print(f"{readme}: benchmark section updated")
+    Path(page).write_text(f"{head}{begin}\n{block}\n{end}{tail}", encoding="utf-8")
+    print(f"{page}: benchmark section updated")
+
+
+def main(argv):
+    if argv[:1] == ["env"]:
+        env()
+    elif argv[:1] == ["peak"]:
+        peak()
+    elif len(argv) == 6 and argv[0] in ("torch", "keras") and argv[5] in ("1", "default"):
+        net = network(argv[1], argv[2])
+        timer = time_torch if argv[0] == "torch" else time_keras
+        timer(net, argv[2], int(argv[3]), int(argv[4]), argv[5])
+    elif argv[:1] == ["kernel"]:
+        time_kernel()
+    elif len(argv) in (4, 5) and argv[0] == "report":
+        report(argv[1], argv[2], argv[3], argv[4] if len(argv) == 5 else None)
+    else:
+        sys.exit(__doc__)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "torch":
-        time_torch(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
-    elif len(sys.argv) == 2 and sys.argv[1] == "kernel":
-        time_kernel()
-    elif len(sys.argv) in (4, 5) and sys.argv[1] == "report":
-        report(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) == 5 else None)
-    else:
-        sys.exit(__doc__)
+    main(sys.argv[1:])

@@ -10,35 +10,41 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.rnnlab.data.SyntheticImdb;
 import org.rnnlab.engine.FastNetwork;
+import org.rnnlab.grade.ExerciseSpec;
+import org.rnnlab.grade.Grader;
 import org.rnnlab.grade.ReferenceModels;
 import org.rnnlab.train.Predictor;
 
 /**
- * Times one sentiment exercise's network (built as its notebook builds it) on IMDB-shaped synthetic
- * data: training seconds per epoch (20,000 sequences of 200 tokens, batches of 128, extrapolated
- * from the batches run), inference seconds for 25,000 sequences, and the process's peak memory.
- * Prints one JSON line; {@code ./lab bench} runs it beside the same model in PyTorch (tools/bench.py).
+ * Times one sentiment exercise's network (built as its notebook builds it, run as the {@code Trainer} runs
+ * it) on IMDB-shaped synthetic data of the exercise's vocabulary, length and batch size: training seconds
+ * per epoch (20,000 sequences, extrapolated from the batches run), inference seconds for 25,000 sequences,
+ * and the process's peak memory. Prints one JSON line; {@code ./lab bench} runs it beside the same network in
+ * PyTorch and Keras (tools/bench.py). An optional fourth argument names a setting other than the notebooks'
+ * (the report then does not take it for DL4J's figure).
  *
  * <pre>{@code java ... org.rnnlab.bench.ExerciseBenchmark 6.02 157 25000}</pre>
  */
 public final class ExerciseBenchmark {
 
-    static final int VOCAB = 8000;
-    static final int LENGTH = ReferenceModels.MAX_LEN;
-    static final int BATCH = 128;
-    static final int EPOCH_BATCHES = (20_000 + BATCH - 1) / BATCH;
+    static final int TRAIN_SAMPLES = 20_000;
     static final int INFERENCE = 25_000;
 
     private ExerciseBenchmark() {}
 
-    /** Arguments: exercise id, training batches to time (default a whole epoch), sequences to predict (default 25,000). */
+    /** Arguments: exercise id, training batches to time (default a whole epoch), sequences to predict (default 25,000), setting. */
     public static void main(String[] args) throws IOException {
         String id = args.length > 0 ? args[0] : "6.01";
-        int batches = args.length > 1 ? Integer.parseInt(args[1]) : EPOCH_BATCHES;
+        ExerciseSpec spec = Grader.exercise(id);
+        int batch = spec.batchSize();
+        int epochBatches = (TRAIN_SAMPLES + batch - 1) / batch;
+        int vocabulary = (int) spec.layers().get(0).nIn();
+        int batches = args.length > 1 ? Integer.parseInt(args[1]) : epochBatches;
         int inference = args.length > 2 ? Integer.parseInt(args[2]) : INFERENCE;
+        String setting = args.length > 3 ? args[3] : "";
         MultiLayerNetwork model = FastNetwork.of(ReferenceModels.build(id, 42)); // as the Trainer runs it
         Random r = new Random(42);
-        List<DataSet> data = SyntheticImdb.batches(batches + 2, BATCH, LENGTH, VOCAB, r);
+        List<DataSet> data = SyntheticImdb.batches(batches + 2, batch, ReferenceModels.MAX_LEN, vocabulary, r);
         model.fit(data.get(0)); // warm-up: JIT, workspaces
         model.fit(data.get(1));
         long start = System.nanoTime();
@@ -47,24 +53,31 @@ public final class ExerciseBenchmark {
         }
         double perBatch = (System.nanoTime() - start) / 1e9 / batches;
 
-        int[][] sequences = SyntheticImdb.sequences(inference, LENGTH, VOCAB, r);
+        int[][] sequences = SyntheticImdb.sequences(inference, ReferenceModels.MAX_LEN, vocabulary, r);
         Predictor.predict(model, java.util.Arrays.copyOf(sequences, Math.min(512, inference))); // warm-up
         start = System.nanoTime();
         Predictor.predict(model, sequences);
         double inferSeconds = (System.nanoTime() - start) / 1e9 * INFERENCE / inference;
 
+        String threads = System.getenv().getOrDefault("OMP_NUM_THREADS", "default");
+        String blas = "OpenBLAS (ND4J's), core " + System.getenv().getOrDefault("RNNLAB_OPENBLAS_CORE", "?")
+                + ", OPENBLAS_CORETYPE " + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset");
         System.out.println(String.format(
                 Locale.ROOT,
-                "{\"framework\": \"DL4J\", \"exercise\": \"%s\", \"params\": %d, "
-                        + "\"batches\": %d, \"trainSecondsPerEpoch\": %.2f, \"inferSeconds25k\": %.2f, \"peakMemoryMB\": %d}",
+                "{\"framework\": \"DL4J%s\", \"asNotebooks\": %b, \"exercise\": \"%s\", \"threads\": \"%s\","
+                        + " \"params\": %d, \"batches\": %d, \"trainSecondsPerEpoch\": %.2f, \"inferSeconds25k\": %.2f,"
+                        + " \"peakMemoryMB\": %d, \"blas\": \"%s\"}",
+                setting.isEmpty() ? "" : " (" + setting + ")",
+                setting.isEmpty(),
                 id,
+                threads,
                 model.numParams(),
                 batches,
-                perBatch * EPOCH_BATCHES,
+                perBatch * epochBatches,
                 inferSeconds,
-                peakRssMb()));
+                peakRssMb(),
+                blas));
     }
-
     /** The process's peak resident memory (VmHWM), in MB; -1 where /proc is missing. */
     static long peakRssMb() throws IOException {
         Path status = Path.of("/proc/self/status");

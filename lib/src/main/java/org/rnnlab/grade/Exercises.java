@@ -243,15 +243,51 @@ public final class Exercises {
                     .collect(Collectors.joining(", "));
             out.add(String.format(
                     Locale.ROOT,
-                    "%s: {\"title\": %s, \"keras\": %s, \"steps\": [%s]}",
+                    "%s: {\"title\": %s, \"keras\": %s, \"network\": %s, \"steps\": [%s]}",
                     StepResult.quote(e.id()),
                     StepResult.quote(e.title()),
                     Double.isNaN(e.kerasAccuracy()) ? "null" : String.format(Locale.ROOT, "%.2f", e.kerasAccuracy()),
+                    networkJson(e),
                     steps));
         }
         UNGRADED.forEach((id, title) -> out.add(
                 String.format("%s: {\"title\": %s, \"steps\": []}", StepResult.quote(id), StepResult.quote(title))));
         return "{" + String.join(", ", out) + "}";
+    }
+
+    /**
+     * An exercise's network and training settings as JSON, in Keras' terms (dropout as the rate dropped), for
+     * the tools that build the same network in other frameworks (the benchmark).
+     */
+    static String networkJson(ExerciseSpec e) {
+        String layers = e.layers().stream()
+                .map(l -> String.format(
+                        Locale.ROOT,
+                        "{\"kind\": %s, \"nIn\": %d, \"units\": %d, \"activation\": %s, \"rate\": %s, \"form\": %s,"
+                                + " \"resetAfter\": %s}",
+                        StepResult.quote(l.kind().name()),
+                        l.nIn(),
+                        l.nOut(),
+                        l.activation() == null
+                                ? "null"
+                                : StepResult.quote(l.activation().name()),
+                        l.rate(),
+                        StepResult.quote(l.form().name()),
+                        l.resetAfter()))
+                .collect(Collectors.joining(", "));
+        return String.format(
+                Locale.ROOT,
+                "{\"maxLen\": %d, \"loss\": %s, \"learningRate\": %s, \"rho\": %s, \"epsilon\": %s, \"epochs\": %d,"
+                        + " \"batchSize\": %d, \"validationSplit\": %s, \"layers\": [%s]}",
+                MAX_LEN,
+                StepResult.quote(e.loss().name()),
+                e.learningRate(),
+                e.rho(),
+                e.epsilon(),
+                e.epochs(),
+                e.batchSize(),
+                e.validationSplit(),
+                layers);
     }
 
     /** Points a step is worth in a mode: results are graded in full mode only. */
