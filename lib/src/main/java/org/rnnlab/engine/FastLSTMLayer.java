@@ -134,7 +134,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
                 getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
                 getParam(LSTMParamInitializer.BIAS_KEY),
                 width);
-        gemm.right(LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
+        gemm.right(LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width, dataType);
         int cells = steps * batch * units;
         double[] c = new double[cells];
         double[] tc = new double[cells];
@@ -198,7 +198,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         double[] eps = LoopMath.timeMajor(permuteIfNWC(epsilon));
         INDArray w = getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         double[] rw = LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
-        gemm.right(LoopMath.transpose(rw, units, width), width, units);
+        gemm.right(LoopMath.transpose(rw, units, width), width, units, dataType);
         double[] gates = p.gates();
         double[] dz = new double[gates.length];
         double[] dh = new double[batch * units];

@@ -120,7 +120,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
                 getParam(SimpleRnnParamInitializer.WEIGHT_KEY),
                 getParam(SimpleRnnParamInitializer.BIAS_KEY),
                 units);
-        gemm.right(LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
+        gemm.right(LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units, dataType);
         int block = batch * units;
         for (int t = 0; t < steps; t++) {
             int off = t * block;
@@ -147,7 +147,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         double[] dz = LoopMath.timeMajor(permuteIfNWC(epsilon));
         INDArray w = getParam(SimpleRnnParamInitializer.WEIGHT_KEY);
         double[] rw = LoopMath.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY));
-        gemm.right(LoopMath.transpose(rw, units, units), units, units);
+        gemm.right(LoopMath.transpose(rw, units, units), units, units, dataType);
         double[] h = p.h();
         double[] carried = new double[block];
         for (int t = steps - 1; t >= 0; t--) {

@@ -113,7 +113,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
 
     private GruLoop loop() {
         if (loop == null) {
-            loop = new GruLoop((int) nOut(), layerConf().isResetAfter());
+            loop = new GruLoop((int) nOut(), layerConf().isResetAfter(), dataType);
         }
         return loop;
     }
@@ -159,7 +159,11 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
             // h_{t-1})ᵀ·dA_h.
             int rows = p.steps() * p.batch();
             double[] g2 = Blas.product(
-                    Blas.Block.of(p.rec(), rows, n), true, new Blas.Block(d.input(), 2 * n, 3 * n, rows, n), false);
+                    Blas.Block.of(p.rec(), rows, n),
+                    true,
+                    new Blas.Block(d.input(), 2 * n, 3 * n, rows, n),
+                    false,
+                    dataType);
             gradientViews
                     .get(GRUParamInitializer.RECURRENT_WEIGHT_KEY)
                     .get(all(), interval(2 * n, 3 * n))

@@ -2,6 +2,7 @@ package org.rnnlab.engine;
 
 import java.util.Arrays;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -25,12 +26,16 @@ final class GruLoop {
 
     private final int units;
     private final boolean resetAfter;
+    /** The network's type: the step products run in single precision for FLOAT. */
+    private final DataType type;
+
     private final StepGemm first = new StepGemm();
     private final StepGemm second = new StepGemm();
 
-    GruLoop(int units, boolean resetAfter) {
+    GruLoop(int units, boolean resetAfter, DataType type) {
         this.units = units;
         this.resetAfter = resetAfter;
+        this.type = type;
     }
 
     /**
@@ -51,10 +56,10 @@ final class GruLoop {
         double[] h = new double[steps * batch * n];
         double[] rw = LoopMath.rowMajor(rwArray);
         if (resetAfter) {
-            first.right(rw, n, width);
+            first.right(rw, n, width, type);
         } else {
-            first.right(columns(rw, width, 0, 2 * n), n, 2 * n);
-            second.right(columns(rw, width, 2 * n, width), n, n);
+            first.right(columns(rw, width, 0, 2 * n), n, 2 * n, type);
+            second.right(columns(rw, width, 2 * n, width), n, n, type);
         }
         double[] zr = new double[batch * 2 * n];
         double[] rh = new double[batch * n];
@@ -248,11 +253,11 @@ final class GruLoop {
         double[] dHU = resetAfter ? new double[a.length] : null;
         double[] dh = new double[batch * n];
         if (resetAfter) {
-            first.right(LoopMath.transpose(rw, n, width), width, n);
+            first.right(LoopMath.transpose(rw, n, width), width, n, type);
         } else {
             // Both products take a whole row of dA (z, r, h) against RWᵀ with the other blocks' rows zeroed.
-            first.right(LoopMath.transpose(zeroColumns(rw, width, 2 * n, width), n, width), width, n);
-            second.right(LoopMath.transpose(zeroColumns(rw, width, 0, 2 * n), n, width), width, n);
+            first.right(LoopMath.transpose(zeroColumns(rw, width, 2 * n, width), n, width), width, n, type);
+            second.right(LoopMath.transpose(zeroColumns(rw, width, 0, 2 * n), n, width), width, n, type);
         }
         double[] dUpdate = new double[batch * n];
         double[] dRh = new double[batch * n];

@@ -148,7 +148,11 @@ final class LoopMath {
     /** x·W + b over all time steps at once (x: time-major rows of nIn): the input projections, rows of {@code cols}. */
     static double[] project(double[] x, int nIn, INDArray w, INDArray b, int cols) {
         double[] z = Blas.product(
-                Blas.Block.of(x, x.length / nIn, nIn), false, Blas.Block.of(rowMajor(w), nIn, cols), false);
+                Blas.Block.of(x, x.length / nIn, nIn),
+                false,
+                Blas.Block.of(rowMajor(w), nIn, cols),
+                false,
+                w.dataType());
         addRowVector(z, cols, rowMajor(b), 0);
         return z;
     }
@@ -181,7 +185,9 @@ final class LoopMath {
         INDArray rwg = views.get(keys[1]);
         INDArray bg = views.get(keys[2]);
         wg.assign(matrix(
-                Blas.product(Blas.Block.of(x, rows, nIn), true, Blas.Block.of(dz, rows, width), false), nIn, width));
+                Blas.product(Blas.Block.of(x, rows, nIn), true, Blas.Block.of(dz, rows, width), false, type),
+                nIn,
+                width));
         // Step t's recurrent input is the state of step t-1: rows 0 .. T-2 of h against rows 1 .. T-1 of dzRec.
         int later = rows - batch;
         rwg.assign(matrix(
@@ -189,7 +195,8 @@ final class LoopMath {
                         new Blas.Block(h, 0, units, later, units),
                         true,
                         new Blas.Block(dzRec, batch * width, width, later, width),
-                        false),
+                        false,
+                        type),
                 units,
                 width));
         double[] bias = columnSums(dz, width);
@@ -204,7 +211,8 @@ final class LoopMath {
         g.gradientForVariable().put(keys[1], rwg);
         g.gradientForVariable().put(keys[2], bg);
 
-        double[] dx = Blas.product(Blas.Block.of(dz, rows, width), false, Blas.Block.of(rowMajor(w), nIn, width), true);
+        double[] dx =
+                Blas.product(Blas.Block.of(dz, rows, width), false, Blas.Block.of(rowMajor(w), nIn, width), true, type);
         return new Pair<>(g, toNcw(dx, steps, batch, nIn, type, mgr, ArrayType.ACTIVATION_GRAD));
     }
 
