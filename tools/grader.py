@@ -71,7 +71,8 @@ def limited_kernelspec(memory):
     total = parse_bytes(memory)
     heap = total // 2
     argv = [a for a in spec["argv"] if not a.startswith("-Xmx")]
-    argv[1:1] = [
+    at = argv.index("java") + 1 if "java" in argv else 1  # the JVM's options follow "java" (after the launcher)
+    argv[at:at] = [
         f"-Xmx{heap >> 20}m",
         f"-Dorg.bytedeco.javacpp.maxbytes={total - heap}",
         f"-Dorg.bytedeco.javacpp.maxphysicalbytes={total}",
