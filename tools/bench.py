@@ -244,8 +244,14 @@ def time_torch(net, exercise, batches, inference, threads):
         batches,
         per_batch * epoch_batches(net),
         infer,
-        f"{blas_info()}; CPU capability {torch.backends.cpu.get_cpu_capability()}",
+        f"{blas_info()}; CPU capability {cpu_capability(torch)}",
     )
+
+
+def cpu_capability(torch):
+    """The SIMD level PyTorch's own kernels use (torch.backends.cpu arrived in PyTorch 2.0)."""
+    cpu = getattr(torch.backends, "cpu", None)
+    return cpu.get_cpu_capability() if cpu else "not reported"
 
 
 def keras_model(net):
