@@ -1,7 +1,7 @@
 #!/bin/sh
 # OpenBLAS' kernels for this CPU. ND4J ships OpenBLAS 0.3.19, which does not know Intel CPUs newer than itself
 # (Sapphire Rapids and later) and then runs its slowest kernels (Prescott, SSE3 only): a float matrix product
-# ran 7 times slower on such a Xeon (docs/development.md). On Intel CPUs with AVX-512 (or AVX2) this names the
+# ran 4.6 times slower on such a Xeon (docs/development.md). On Intel CPUs with AVX-512 (or AVX2) this names the
 # matching kernel family; a value already set is kept, and other CPUs are left to OpenBLAS' own detection.
 #
 #   openblas-core.sh              prints the family to use (nothing: leave it to OpenBLAS)
