@@ -50,6 +50,11 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
         this.bwdLayer = backward;
     }
 
+    /** The forward and the backward layer. */
+    java.util.List<Layer> halves() {
+        return java.util.List.of(fwdLayer, bwdLayer);
+    }
+
     @Override
     public Type type() {
         return Type.FEED_FORWARD;
@@ -81,7 +86,7 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
         INDArray f = fwdLayer.activate(input, training, workspaceMgr);
         INDArray b = !training && bwdLayer instanceof ReversiblePrediction r && r.predictsReversed()
                 ? r.predictReversed(input, workspaceMgr)
-                : bwdLayer.activate(LoopMath.reverseTime(input), training, workspaceMgr);
+                : bwdLayer.activate(Rows.reverseTime(input), training, workspaceMgr);
         return combine(f.get(all(), all(), point(steps - 1)), b.get(all(), all(), point(steps - 1)), workspaceMgr);
     }
 
@@ -212,7 +217,7 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
         gb.getFirst()
                 .gradientForVariable()
                 .forEach((k, v) -> g.gradientForVariable().put(BidirectionalParamInitializer.BACKWARD_PREFIX + k, v));
-        return new Pair<>(g, gf.getSecond().addi(LoopMath.reverseTime(gb.getSecond())));
+        return new Pair<>(g, gf.getSecond().addi(Rows.reverseTime(gb.getSecond())));
     }
 
     @Override

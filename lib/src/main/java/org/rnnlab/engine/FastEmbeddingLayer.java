@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The computation of a {@link FastEmbedding}: DL4J's forward pass; in backprop, the gradient of each
  * embedding row is the sum of the output gradients at the positions holding that word, added up in
- * one pass over [batch × length] positions. Masks, biases and activations other than identity go
- * to DL4J's own implementation, which it extends.
+ * one pass over [batch × length] positions. Double precision, masks, biases and activations other
+ * than identity go to DL4J's own implementation, which it extends.
  */
 public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
 
@@ -28,7 +28,10 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         var c = layerConf();
-        if (maskArray != null || c.hasBias() || !(c.getActivationFn() instanceof ActivationIdentity)) {
+        if (dataType != DataType.FLOAT
+                || maskArray != null
+                || c.hasBias()
+                || !(c.getActivationFn() instanceof ActivationIdentity)) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
@@ -36,9 +39,9 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         int length = (int) (input.length() / batch);
         int width = (int) c.getNOut();
         // Output gradients as time-major rows (position t·batch + i), whatever the layer's output format.
-        double[] delta = LoopMath.timeMajor(c.getOutputFormat() == RNNFormat.NCW ? epsilon : epsilon.permute(0, 2, 1));
-        double[] words = LoopMath.rowMajor(input.reshape(input.ordering(), batch, length));
-        double[] grad = new double[Math.toIntExact(c.getNIn() * width)];
+        float[] delta = Rows.timeMajor(c.getOutputFormat() == RNNFormat.NCW ? epsilon : epsilon.permute(0, 2, 1));
+        float[] words = Rows.rowMajor(input.reshape(input.ordering(), batch, length));
+        float[] grad = new float[Math.toIntExact(c.getNIn() * width)];
         for (int t = 0; t < length; t++) {
             for (int i = 0; i < batch; i++) {
                 int row = (int) words[i * length + t] * width;
@@ -49,7 +52,7 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
             }
         }
         INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        wg.assign(LoopMath.matrix(grad, c.getNIn(), width));
+        wg.assign(Rows.matrix(grad, c.getNIn(), width));
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, wg);
         return new Pair<>(g, null);

@@ -1,7 +1,6 @@
 package org.rnnlab.engine;
 
 import java.util.Arrays;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
@@ -11,13 +10,15 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The computation of a {@link FastLSTM}: DL4J's LSTM equations and parameters, with the time loop
- * run over plain arrays ({@link LoopMath}, {@link Nonlinear}) instead of a dozen ND4J calls per step. Configurations it
- * was not written for (masks, an activation other than tanh or gates other than sigmoid, weight
- * noise, truncated BPTT, stored state) go to DL4J's own implementation, which it extends.
+ * run over single-precision arrays instead of a dozen ND4J calls per step; training and prediction
+ * share one step function. Configurations it was not written for (double precision, as in gradient
+ * checks; masks; an activation other than tanh or gates other than sigmoid; weight noise; truncated
+ * BPTT; stored state) go to DL4J's own implementation, which it extends.
  *
  * <p>Per step, with blocks g, f, o, i of z = x_t·W + h_{t-1}·RW + b (DL4J's column order):
  * c_t = σ(f)⊙c_{t-1} + σ(i)⊙tanh(g), h_t = σ(o)⊙tanh(c_t).
@@ -26,13 +27,15 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
 
     /** One forward pass: the input rows, the gate activations g, f, o, i, cell states, their tanh and the outputs. */
     private record Pass(
-            INDArray input, double[] x, int steps, int batch, double[] gates, double[] c, double[] tc, double[] h) {}
+            INDArray input, float[] x, int steps, int batch, float[] gates, float[] c, float[] tc, float[] h) {}
 
     private Pass kept;
-    private final StepGemm gemm = new StepGemm();
+    private final Sgemm recurrent = new Sgemm();
+    /** How many forward passes took the fast path (tests check that it ran). */
+    int fastPasses;
 
     /** Creates the layer; called by {@link FastLSTM#instantiate}. */
-    public FastLSTMLayer(NeuralNetConfiguration conf, org.nd4j.linalg.api.buffer.DataType dataType) {
+    public FastLSTMLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
@@ -45,12 +48,13 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
     public INDArray predictReversed(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         kept = null;
-        return permuteIfNWC(predict(workspaceMgr, true));
+        return output(forward(false, true, workspaceMgr), workspaceMgr);
     }
 
     private boolean fast() {
         var c = layerConf();
-        return maskArray == null
+        return dataType == DataType.FLOAT
+                && maskArray == null
                 && c.getActivationFn() instanceof ActivationTanH
                 && c.getGateActivationFn() instanceof ActivationSigmoid
                 && c.getWeightNoise() == null;
@@ -67,35 +71,30 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         if (!fast()) {
             return super.activate(training, workspaceMgr);
         }
-        if (!training) {
-            kept = null;
-            return permuteIfNWC(predict(workspaceMgr, false));
-        }
-        kept = forward(true, workspaceMgr);
-        return permuteIfNWC(LoopMath.toNcw(
-                kept.h(),
-                kept.steps(),
-                kept.batch(),
-                (int) layerConf().getNOut(),
-                dataType,
-                workspaceMgr,
-                ArrayType.ACTIVATIONS));
+        Pass p = forward(training, false, workspaceMgr);
+        kept = training ? p : null;
+        return output(p, workspaceMgr);
+    }
+
+    private INDArray output(Pass p, LayerWorkspaceMgr mgr) {
+        return permuteIfNWC(Rows.toNcw(
+                p.h(), p.steps(), p.batch(), (int) layerConf().getNOut(), dataType, mgr, ArrayType.ACTIVATIONS));
     }
 
     /**
      * One step for a batch: from the pre-activations z (rows of g, f, o, i at {@code z0}) and the previous cell
      * states (at {@code prev0}; none when negative), the gate activations (in place), the cell states (at
-     * {@code c0}, which may be {@code prev0}), their tanh (at {@code tc0}) and the outputs (at {@code h0}).
+     * {@code c0}), their tanh (at {@code tc0}) and the outputs (at {@code h0}).
      */
     private static void step(
-            double[] z,
+            float[] z,
             int z0,
-            double[] c,
+            float[] c,
             int prev0,
             int c0,
-            double[] tc,
+            float[] tc,
             int tc0,
-            double[] h,
+            float[] h,
             int h0,
             int batch,
             int units) {
@@ -104,83 +103,60 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
             int zo = z0 + i * width;
             Nonlinear.tanh(z, zo, z, zo, units); // g
             Nonlinear.sigmoid(z, zo + units, 3 * units); // f, o, i
-            for (int k = 0; k < units; k++) {
-                double cPrev = prev0 < 0 ? 0.0 : c[prev0 + i * units + k];
-                c[c0 + i * units + k] = z[zo + units + k] * cPrev + z[zo + 3 * units + k] * z[zo + k];
+            int co = c0 + i * units;
+            if (prev0 < 0) {
+                for (int k = 0; k < units; k++) {
+                    c[co + k] = z[zo + 3 * units + k] * z[zo + k];
+                }
+            } else {
+                int po = prev0 + i * units;
+                for (int k = 0; k < units; k++) {
+                    c[co + k] = z[zo + units + k] * c[po + k] + z[zo + 3 * units + k] * z[zo + k];
+                }
             }
         }
         Nonlinear.tanh(c, c0, tc, tc0, batch * units);
         for (int i = 0; i < batch; i++) {
             int zo = z0 + i * width + 2 * units;
+            int so = i * units;
             for (int k = 0; k < units; k++) {
-                h[h0 + i * units + k] = z[zo + k] * tc[tc0 + i * units + k];
+                h[h0 + so + k] = z[zo + k] * tc[tc0 + so + k];
             }
         }
     }
 
-    /** The forward pass for training: every step's gates, cell states and their tanh kept for backprop. */
-    private Pass forward(boolean training, LayerWorkspaceMgr mgr) {
+    /**
+     * The forward pass over the input (read backwards in time when {@code reversed}): the input projections of
+     * all steps in one product, then per step the bias, the recurrent product and {@link #step}; every step's
+     * gates, cell states and their tanh are kept for backprop.
+     */
+    private Pass forward(boolean training, boolean reversed, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
+        fastPasses++;
         INDArray in = permuteIfNWC(input);
         int batch = (int) in.size(0);
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        double[] x = LoopMath.timeMajor(in);
-        double[] z = LoopMath.project(
-                x,
-                (int) in.size(1),
-                getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
-                getParam(LSTMParamInitializer.BIAS_KEY),
-                width);
-        gemm.right(LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width, dataType);
+        float[] x = Rows.timeMajor(in, reversed);
+        float[] z = LoopMath.project(x, (int) in.size(1), getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY), width);
+        float[] bias = Rows.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
+        recurrent.right(Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
         int cells = steps * batch * units;
-        double[] c = new double[cells];
-        double[] tc = new double[cells];
-        double[] h = new double[cells];
+        float[] c = new float[cells];
+        float[] tc = new float[cells];
+        float[] h = new float[cells];
         for (int t = 0; t < steps; t++) {
             int row0 = t * batch;
+            LoopMath.addBias(z, row0 * width, batch, width, bias, 0);
             if (t > 0) {
-                gemm.mulAdd(h, (row0 - batch) * units, z, row0 * width, batch);
+                recurrent.mulAdd(h, (row0 - batch) * units, z, row0 * width, batch);
             }
             int s0 = row0 * units;
             step(z, row0 * width, c, t > 0 ? s0 - batch * units : -1, s0, tc, s0, h, s0, batch, units);
         }
         return new Pass(input, x, steps, batch, z, c, tc, h);
-    }
-
-    /**
-     * The forward pass for prediction, on native memory ({@link NativeSteps}): each step's x_t·W + h_{t-1}·RW is
-     * computed from the input and the previous outputs into a small buffer, and only the outputs are kept,
-     * written straight into the returned array.
-     */
-    private INDArray predict(LayerWorkspaceMgr mgr, boolean reversed) {
-        assertInputSet(false);
-        int units = (int) layerConf().getNOut();
-        int width = 4 * units;
-        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), units, reversed, dataType, mgr)) {
-            int batch = s.batch();
-            Pointer w = s.matrix(LoopMath.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)));
-            Pointer rw = s.matrix(LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)));
-            Pointer zNative = s.scratch(batch * width);
-            double[] bias = LoopMath.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
-            double[] z = new double[batch * width];
-            double[] c = new double[batch * units];
-            double[] tc = new double[batch * units];
-            double[] h = new double[batch * units];
-            for (int t = 0; t < s.steps(); t++) {
-                s.inputProduct(t, w, width, zNative, 0, width, 0.0);
-                if (t > 0) {
-                    s.product(s.previousOutput(), s.outputOffset(t - 1), batch, units, rw, width, zNative, 0, 1.0);
-                }
-                s.get(zNative, 0, z, 0, z.length);
-                LoopMath.addRowVector(z, width, bias, 0);
-                step(z, 0, c, t > 0 ? 0 : -1, 0, tc, 0, h, 0, batch, units);
-                s.put(h, 0, s.output(), s.outputOffset(t), h.length);
-            }
-            return s.result();
-        }
     }
 
     @Override
@@ -189,20 +165,23 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        Pass p = kept != null && kept.input() == input ? kept : forward(true, workspaceMgr);
+        Pass p = kept != null && kept.input() == input ? kept : forward(true, false, workspaceMgr);
         kept = null;
         int batch = p.batch();
         int steps = p.steps();
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        double[] eps = LoopMath.timeMajor(permuteIfNWC(epsilon));
+        float[] eps = Rows.timeMajor(permuteIfNWC(epsilon));
         INDArray w = getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY);
-        double[] rw = LoopMath.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
-        gemm.right(LoopMath.transpose(rw, units, width), width, units, dataType);
-        double[] gates = p.gates();
-        double[] dz = new double[gates.length];
-        double[] dh = new double[batch * units];
-        double[] dc = new double[batch * units];
+        float[] rw = Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
+        recurrent.right(LoopMath.transpose(rw, units, width), width, units);
+        float[] gates = p.gates();
+        float[] cells = p.c();
+        float[] tanhCells = p.tc();
+        float[] dz = new float[gates.length];
+        float[] dh = new float[batch * units];
+        float[] dc = new float[batch * units];
+        float[] biasGradient = new float[width];
         for (int t = steps - 1; t >= 0; t--) {
             int row0 = t * batch;
             for (int i = 0; i < batch; i++) {
@@ -210,14 +189,14 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
                 int so = (row0 + i) * units;
                 for (int k = 0; k < units; k++) {
                     int s = i * units + k;
-                    double g = gates[zo + k];
-                    double f = gates[zo + units + k];
-                    double o = gates[zo + 2 * units + k];
-                    double ig = gates[zo + 3 * units + k];
-                    double tanhC = p.tc()[so + k];
-                    double dOut = eps[so + k] + dh[s];
-                    double dCell = dOut * o * (1 - tanhC * tanhC) + dc[s];
-                    double cPrev = t > 0 ? p.c()[so - batch * units + k] : 0.0;
+                    float g = gates[zo + k];
+                    float f = gates[zo + units + k];
+                    float o = gates[zo + 2 * units + k];
+                    float ig = gates[zo + 3 * units + k];
+                    float tanhC = tanhCells[so + k];
+                    float dOut = eps[so + k] + dh[s];
+                    float dCell = dOut * o * (1 - tanhC * tanhC) + dc[s];
+                    float cPrev = t > 0 ? cells[so - batch * units + k] : 0f;
                     dz[zo + k] = dCell * ig * (1 - g * g);
                     dz[zo + units + k] = dCell * cPrev * f * (1 - f);
                     dz[zo + 2 * units + k] = dOut * tanhC * o * (1 - o);
@@ -225,13 +204,15 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
                     dc[s] = dCell * f;
                 }
             }
-            Arrays.fill(dh, 0.0);
-            gemm.mulAdd(dz, row0 * width, dh, 0, batch);
+            LoopMath.addColumnSums(dz, row0 * width, batch, width, biasGradient, 0);
+            Arrays.fill(dh, 0f);
+            recurrent.mulAdd(dz, row0 * width, dh, 0, batch);
         }
 
         Pair<Gradient, INDArray> g = LoopMath.gradients(
                 dz,
                 dz,
+                biasGradient,
                 width,
                 p.x(),
                 p.h(),

@@ -25,10 +25,11 @@ import org.rnnlab.layers.GRU;
  * The computation of a {@link GRU}: forward pass and backpropagation through time. The input
  * projection x_t·W of all time steps is one matrix product ([T·batch, nIn] × [nIn, 3·nOut]), and so
  * are the weight gradients and the gradient to the layer below; only the recurrent products run step
- * by step. With sigmoid gates, a tanh candidate, no mask and no weight noise (the exercises' case)
- * the time loop runs over plain arrays ({@link GruLoop}) and the forward pass is kept for backprop;
- * every other case (masks, other activations, stored state, truncated BPTT) runs the loop as ND4J
- * operations, which recompute the forward pass in backprop.
+ * by step. In a single-precision network with sigmoid gates, a tanh candidate, no mask and no weight
+ * noise (the exercises' case) the time loop runs over float arrays ({@link GruLoop}) and the forward
+ * pass is kept for backprop; every other case (double precision, as in gradient checks; masks; other
+ * activations; stored state; truncated BPTT) runs the loop as ND4J operations, the reference the fast
+ * loop is tested against, which recompute the forward pass in backprop.
  */
 public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePrediction {
 
@@ -50,8 +51,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
 
     private GruLoop.Pass kept;
     private GruLoop loop;
-    /** Tests set this to compare the array loop with the ND4J one on the same layer. */
-    boolean ndLoopOnly;
+    /** How many forward passes took the fast path (tests check that it ran). */
+    int fastPasses;
 
     /** Creates the layer; called by {@link GRU#instantiate}. */
     public GRULayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -68,26 +69,14 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
         if (!fast()) {
             return forward(null, training, false, workspaceMgr).out();
         }
-        if (!training) {
-            kept = null;
-            return permuteIfNWC(predict(workspaceMgr, false));
-        }
-        kept = fastForward(workspaceMgr);
-        return permuteIfNWC(LoopMath.toNcw(
-                kept.h(), kept.steps(), kept.batch(), (int) nOut(), dataType, workspaceMgr, ArrayType.ACTIVATIONS));
+        GruLoop.Pass p = fastForward(training, false, workspaceMgr);
+        kept = training ? p : null;
+        return output(p, workspaceMgr);
     }
 
-    /** Prediction on native memory: only the states are kept, written straight into the returned array. */
-    private INDArray predict(LayerWorkspaceMgr mgr, boolean reversed) {
-        assertInputSet(false);
-        try (NativeSteps s = new NativeSteps(permuteIfNWC(input), (int) nOut(), reversed, dataType, mgr)) {
-            loop().predict(
-                            s,
-                            getParam(GRUParamInitializer.WEIGHT_KEY),
-                            getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
-                            getParam(GRUParamInitializer.BIAS_KEY));
-            return s.result();
-        }
+    private INDArray output(GruLoop.Pass p, LayerWorkspaceMgr mgr) {
+        return permuteIfNWC(
+                Rows.toNcw(p.h(), p.steps(), p.batch(), (int) nOut(), dataType, mgr, ArrayType.ACTIVATIONS));
     }
 
     @Override
@@ -99,12 +88,12 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
     public INDArray predictReversed(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         kept = null;
-        return permuteIfNWC(predict(workspaceMgr, true));
+        return output(fastForward(false, true, workspaceMgr), workspaceMgr);
     }
 
     private boolean fast() {
         GRU c = layerConf();
-        return !ndLoopOnly
+        return dataType == DataType.FLOAT
                 && maskArray == null
                 && c.getActivationFn() instanceof ActivationTanH
                 && c.getGateActivationFn() instanceof ActivationSigmoid
@@ -113,18 +102,19 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
 
     private GruLoop loop() {
         if (loop == null) {
-            loop = new GruLoop((int) nOut(), layerConf().isResetAfter(), dataType);
+            loop = new GruLoop((int) nOut(), layerConf().isResetAfter());
         }
         return loop;
     }
 
-    private GruLoop.Pass fastForward(LayerWorkspaceMgr mgr) {
+    private GruLoop.Pass fastForward(boolean training, boolean reversed, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
-        applyDropOutIfNecessary(true, mgr);
-        INDArray in = permuteIfNWC(input);
+        applyDropOutIfNecessary(training, mgr);
+        fastPasses++;
         return loop().forward(
                         input,
-                        StepInput.of(in),
+                        permuteIfNWC(input),
+                        reversed,
                         getParam(GRUParamInitializer.WEIGHT_KEY),
                         getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY),
                         getParam(GRUParamInitializer.BIAS_KEY));
@@ -132,15 +122,16 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
 
     private Pair<Gradient, INDArray> fastBackprop(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
-        GruLoop.Pass p = kept != null && kept.input() == input ? kept : fastForward(mgr);
+        GruLoop.Pass p = kept != null && kept.input() == input ? kept : fastForward(true, false, mgr);
         kept = null;
         int n = (int) nOut();
         INDArray rw = getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY);
-        GruLoop.Deltas d = loop().backward(p, LoopMath.timeMajor(permuteIfNWC(epsilon)), rw);
+        GruLoop.Deltas d = loop().backward(p, Rows.timeMajor(permuteIfNWC(epsilon)), rw);
         boolean resetAfter = layerConf().isResetAfter();
         Pair<Gradient, INDArray> g = LoopMath.gradients(
                 d.input(),
                 resetAfter ? d.recurrent() : d.input(),
+                d.bias(),
                 3 * n,
                 p.x(),
                 p.h(),
@@ -158,16 +149,12 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
             // The candidate's recurrent weights multiply r ⊙ h_{t-1}, not h_{t-1}: their gradient is (r ⊙
             // h_{t-1})ᵀ·dA_h.
             int rows = p.steps() * p.batch();
-            double[] g2 = Blas.product(
-                    Blas.Block.of(p.rec(), rows, n),
-                    true,
-                    new Blas.Block(d.input(), 2 * n, 3 * n, rows, n),
-                    false,
-                    dataType);
+            float[] g2 = Sgemm.product(
+                    Sgemm.Block.of(p.rec(), rows, n), true, Sgemm.Block.of(d.input(), 2 * n, 3 * n, rows, n), false);
             gradientViews
                     .get(GRUParamInitializer.RECURRENT_WEIGHT_KEY)
                     .get(all(), interval(2 * n, 3 * n))
-                    .assign(LoopMath.matrix(g2, n, n));
+                    .assign(Rows.matrix(g2, n, n));
         }
         weightNoiseParams.clear();
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,9 +30,14 @@ import org.rnnlab.train.ModelSummary;
 class GRUTest extends GradientCheckSupport {
 
     private static NeuralNetConfiguration.ListBuilder base() {
+        return base(DataType.DOUBLE);
+    }
+
+    /** In a float network the GRU runs its fast loop; in a double one (gradient checks), the ND4J reference loop. */
+    private static NeuralNetConfiguration.ListBuilder base(DataType type) {
         return new NeuralNetConfiguration.Builder()
                 .seed(12345)
-                .dataType(DataType.DOUBLE)
+                .dataType(type)
                 .updater(new NoOp())
                 .weightInit(WeightInit.XAVIER_UNIFORM)
                 .list();
@@ -200,8 +206,16 @@ class GRUTest extends GradientCheckSupport {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void matchesTheEquationsComputedByHand(boolean resetAfter) {
+        // Double: the ND4J reference loop; float: the fast loop, to float precision.
+        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            matchesTheEquationsComputedByHand(resetAfter, type, type == DataType.DOUBLE ? 1e-12 : 1e-5);
+        }
+    }
+
+    private static void matchesTheEquationsComputedByHand(boolean resetAfter, DataType type, double tolerance) {
         int nIn = 2, n = 3, steps = 4;
-        MultiLayerNetwork net = net(base().layer(gru(nIn, n, resetAfter))
+        MultiLayerNetwork net = net(base(type)
+                .layer(gru(nIn, n, resetAfter))
                 .layer(new RnnOutputLayer.Builder()
                         .nIn(n)
                         .nOut(1)
@@ -213,12 +227,12 @@ class GRUTest extends GradientCheckSupport {
         double[][] u = net.getLayer(0).getParam("RW").toDoubleMatrix();
         double[] b = net.getLayer(0).getParam("b").toDoubleVector();
         Random rng = new Random(3);
-        INDArray in = Nd4j.create(DataType.DOUBLE, 2, nIn, steps);
+        INDArray in = Nd4j.create(type, 2, nIn, steps);
         for (int e = 0; e < 2; e++) {
             double[][] x = new double[steps][nIn];
             for (int t = 0; t < steps; t++) {
                 for (int i = 0; i < nIn; i++) {
-                    x[t][i] = rng.nextGaussian();
+                    x[t][i] = (float) rng.nextGaussian();
                     in.putScalar(new long[] {e, i, t}, x[t][i]);
                 }
             }
@@ -229,11 +243,12 @@ class GRUTest extends GradientCheckSupport {
                     assertEquals(
                             expected[t][j],
                             out.getDouble(e, j, t),
-                            1e-12,
-                            "example " + e + ", step " + t + ", unit " + j);
+                            tolerance,
+                            type + ", example " + e + ", step " + t + ", unit " + j);
                 }
             }
         }
+        assertEquals(type == DataType.FLOAT ? 2 : 0, ((GRULayer) net.getLayer(0)).fastPasses);
     }
 
     @ParameterizedTest
@@ -330,18 +345,10 @@ class GRUTest extends GradientCheckSupport {
         return out;
     }
 
-    /** The same network with the same parameters, its GRU layers running their loop as ND4J operations. */
-    private static MultiLayerNetwork ndLoopTwin(MultiLayerConfiguration conf, MultiLayerNetwork fast) {
-        MultiLayerNetwork nd = new MultiLayerNetwork(conf.clone());
-        nd.init(fast.params().dup(), true);
-        gruLayers(nd).forEach(g -> g.ndLoopOnly = true);
-        return nd;
-    }
-
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void arrayLoopGivesTheNd4jLoopsOutputsAndGradients(boolean resetAfter) {
-        MultiLayerConfiguration conf = base().layer(gru(3, 5, resetAfter))
+    /** A classifier of two stacked GRUs (the second under LastTimeStep) in the given precision. */
+    private static MultiLayerConfiguration stacked(DataType type, boolean resetAfter) {
+        return base(type)
+                .layer(gru(3, 5, resetAfter))
                 .layer(new LastTimeStep(gru(5, 4, resetAfter)))
                 .layer(new OutputLayer.Builder()
                         .nIn(4)
@@ -350,28 +357,48 @@ class GRUTest extends GradientCheckSupport {
                         .lossFunction(LossFunctions.LossFunction.MCXENT)
                         .build())
                 .build();
-        MultiLayerNetwork fast = net(conf);
-        MultiLayerNetwork nd = ndLoopTwin(conf, fast);
-        assertEquals(2, gruLayers(nd).size());
-        INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 7);
-        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
-        assertEquals(0.0, nd.output(in).sub(fast.output(in)).amaxNumber().doubleValue(), 1e-12, "outputs");
-        for (MultiLayerNetwork n : new MultiLayerNetwork[] {nd, fast}) {
-            n.setInput(in);
-            n.setLabels(labels);
-            n.computeGradientAndScore();
-        }
-        assertEquals(nd.score(), fast.score(), 1e-12, "loss");
-        INDArray diff = nd.gradient().gradient().sub(fast.gradient().gradient());
-        assertTrue(nd.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "gradients are not all zero");
-        assertEquals(0.0, diff.amaxNumber().doubleValue(), 1e-10, "gradients");
     }
 
-    /** Prediction reads its input in place, through its strides: every layout of the same values gives the ND4J loop's outputs. */
+    /** The float network's parameters as the reference: the same values in double, run by the ND4J loop. */
+    private static MultiLayerNetwork ndLoopTwin(MultiLayerConfiguration doubleConf, MultiLayerNetwork fast) {
+        MultiLayerNetwork nd = new MultiLayerNetwork(doubleConf);
+        nd.init(fast.params().castTo(DataType.DOUBLE), true);
+        return nd;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void fastLoopGivesTheNd4jLoopsOutputsAndGradientsToFloatPrecision(boolean resetAfter) {
+        MultiLayerNetwork nd = net(stacked(DataType.DOUBLE, resetAfter));
+        MultiLayerNetwork fast = new MultiLayerNetwork(stacked(DataType.FLOAT, resetAfter));
+        fast.init(nd.params().castTo(DataType.FLOAT), true);
+        assertEquals(2, gruLayers(fast).size());
+        INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 7);
+        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
+        INDArray out = fast.output(in.castTo(DataType.FLOAT));
+        assertEquals(DataType.FLOAT, out.dataType());
+        assertEquals(
+                0.0, nd.output(in).sub(out.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), 1e-5, "outputs");
+        nd.setInput(in);
+        nd.setLabels(labels);
+        nd.computeGradientAndScore();
+        fast.setInput(in.castTo(DataType.FLOAT));
+        fast.setLabels(labels.castTo(DataType.FLOAT));
+        fast.computeGradientAndScore();
+        assertEquals(nd.score(), fast.score(), 1e-5, "loss");
+        INDArray diff = nd.gradient().gradient().sub(fast.gradient().gradient().castTo(DataType.DOUBLE));
+        assertTrue(nd.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "gradients are not all zero");
+        assertEquals(0.0, diff.amaxNumber().doubleValue(), 2e-5, "gradients");
+        assertTrue(gruLayers(fast).stream().allMatch(g -> g.fastPasses > 0), "the fast loops ran");
+        assertTrue(gruLayers(nd).stream().allMatch(g -> g.fastPasses == 0), "the reference ran the ND4J loop");
+    }
+
+    /** The fast loop reads its input through its strides: every layout of the same values gives the ND4J loop's outputs. */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void predictsFromInputsInAnyLayout(boolean resetAfter) {
-        MultiLayerConfiguration conf = base().layer(gru(3, 5, resetAfter))
+        java.util.function.Function<DataType, MultiLayerConfiguration> conf = type -> base(type)
+                .layer(gru(3, 5, resetAfter))
                 .layer(new RnnOutputLayer.Builder()
                         .nIn(5)
                         .nOut(2)
@@ -379,58 +406,19 @@ class GRUTest extends GradientCheckSupport {
                         .lossFunction(LossFunctions.LossFunction.MSE)
                         .build())
                 .build();
-        MultiLayerNetwork fast = net(conf);
-        MultiLayerNetwork nd = ndLoopTwin(conf, fast);
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf.apply(DataType.FLOAT));
+        fast.init();
+        MultiLayerNetwork nd = ndLoopTwin(conf.apply(DataType.DOUBLE), fast);
         INDArray in = Nd4j.rand(DataType.DOUBLE, 4, 3, 6);
-        INDArray expected = nd.output(in, false);
-        for (INDArray layout : layouts(in)) {
-            INDArray out = fast.output(layout, false);
+        INDArray expected = nd.getLayer(0).activate(in, false, LayerWorkspaceMgr.noWorkspaces());
+        for (INDArray layout : layouts(in.castTo(DataType.FLOAT))) {
+            INDArray out = fast.getLayer(0).activate(layout, false, LayerWorkspaceMgr.noWorkspaces());
             assertEquals(
                     0.0,
-                    expected.sub(out).amaxNumber().doubleValue(),
-                    1e-6,
+                    expected.sub(out.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(),
+                    1e-5,
                     "output for strides " + java.util.Arrays.toString(layout.stride()) + " " + layout.dataType());
         }
-    }
-
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aFloatNetworkComputesWhatTheDoubleOneDoesToFloatPrecision(boolean resetAfter) {
-        java.util.function.Function<DataType, MultiLayerConfiguration> conf =
-                type -> new NeuralNetConfiguration.Builder()
-                        .seed(5)
-                        .dataType(type)
-                        .updater(new NoOp())
-                        .weightInit(WeightInit.XAVIER_UNIFORM)
-                        .list()
-                        .layer(gru(3, 5, resetAfter))
-                        .layer(new LastTimeStep(gru(5, 4, resetAfter)))
-                        .layer(new OutputLayer.Builder()
-                                .nIn(4)
-                                .nOut(2)
-                                .activation(Activation.SOFTMAX)
-                                .lossFunction(LossFunctions.LossFunction.MCXENT)
-                                .build())
-                        .build();
-        MultiLayerNetwork dbl = net(conf.apply(DataType.DOUBLE));
-        MultiLayerNetwork flt = new MultiLayerNetwork(conf.apply(DataType.FLOAT));
-        flt.init(dbl.params().castTo(DataType.FLOAT), true);
-        INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 6);
-        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
-        INDArray out = flt.output(in.castTo(DataType.FLOAT));
-        assertEquals(DataType.FLOAT, out.dataType());
-        assertEquals(
-                0.0,
-                dbl.output(in).sub(out.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(),
-                1e-6,
-                "outputs");
-        dbl.setInput(in);
-        dbl.setLabels(labels);
-        dbl.computeGradientAndScore();
-        flt.setInput(in.castTo(DataType.FLOAT));
-        flt.setLabels(labels.castTo(DataType.FLOAT));
-        flt.computeGradientAndScore();
-        INDArray diff = dbl.gradient().gradient().sub(flt.gradient().gradient().castTo(DataType.DOUBLE));
-        assertEquals(0.0, diff.amaxNumber().doubleValue(), 1e-5, "gradients");
+        assertEquals(layouts(in).length, gruLayers(fast).get(0).fastPasses);
     }
 }

@@ -30,7 +30,7 @@ public abstract class GradientCheckSupport {
     protected static MultiLayerNetwork initPerturbed(MultiLayerNetwork net) {
         net.init();
         INDArray p = net.params();
-        p.addi(Nd4j.rand(DataType.DOUBLE, p.shape()).subi(0.5).muli(0.2));
+        p.addi(Nd4j.rand(p.dataType(), p.shape()).subi(0.5).muli(0.2));
         net.setParams(p);
         return net;
     }

@@ -1,0 +1,152 @@
+package org.rnnlab.engine;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The engine's one way between ND4J arrays and the single-precision Java arrays its loops work on:
+ * a layer's sequence, DL4J's [batch, features, time] in whatever order and strides it arrives, becomes
+ * time-major rows (row t·batch + i holds example i at step t), read from its buffer in one native
+ * copy and reordered in one pass; parameters become row-major matrices; and back.
+ */
+final class Rows {
+
+    private Rows() {}
+
+    /** [batch, features, time] as time-major rows [time·batch, features]. */
+    static float[] timeMajor(INDArray ncw) {
+        return timeMajor(ncw, false);
+    }
+
+    /** As {@link #timeMajor(INDArray)}, with the time axis read backwards when {@code reversed}. */
+    static float[] timeMajor(INDArray ncw, boolean reversed) {
+        INDArray src = readable(ncw) ? ncw : ncw.castTo(DataType.FLOAT).dup('c');
+        int batch = (int) src.size(0);
+        int features = (int) src.size(1);
+        int steps = (int) src.size(2);
+        int sb = (int) src.stride(0);
+        int sf = (int) src.stride(1);
+        int st = (int) src.stride(2);
+        float[] buffer = buffer(src);
+        float[] rows = new float[batch * features * steps];
+        // Example by example: one example's [features × time] block stays in cache while it is transposed.
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                int from = b * sb + (reversed ? steps - 1 - t : t) * st;
+                int to = (t * batch + b) * features;
+                if (sf == 1) {
+                    System.arraycopy(buffer, from, rows, to, features);
+                } else {
+                    for (int j = 0; j < features; j++) {
+                        rows[to + j] = buffer[from + j * sf];
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** A matrix (parameters, indices) of any order and type as row-major floats. */
+    static float[] rowMajor(INDArray m) {
+        INDArray src = m.dataType() == DataType.FLOAT ? m : m.castTo(DataType.FLOAT);
+        if (!contiguous(src)) {
+            src = src.dup('c');
+        }
+        float[] out = new float[Math.toIntExact(src.length())];
+        new FloatPointer(src.data().addressPointer()).get(out, 0, out.length);
+        return out;
+    }
+
+    /** A row-major matrix as a float array (the parameter-sized results assigned to gradient views). */
+    static INDArray matrix(float[] v, long rows, long cols) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c');
+        new FloatPointer(out.data().addressPointer()).put(v, 0, v.length);
+        return out;
+    }
+
+    /**
+     * Time-major rows back to DL4J's [batch, features, time], in the network's type and the given workspace: a
+     * view of a [time, batch, features] array holding the rows as they are, so the move is one native copy.
+     */
+    static INDArray toNcw(
+            float[] rows, int steps, int batch, int features, DataType type, LayerWorkspaceMgr mgr, ArrayType kind) {
+        long[] shape = {steps, batch, features};
+        INDArray out = mgr == null
+                ? Nd4j.createUninitialized(DataType.FLOAT, shape, 'c')
+                : mgr.createUninitialized(kind, DataType.FLOAT, shape, 'c');
+        new FloatPointer(out.data().addressPointer()).put(rows, 0, rows.length);
+        INDArray typed = type == DataType.FLOAT ? out : out.castTo(type);
+        return typed.permute(1, 2, 0);
+    }
+
+    /** [batch, features, time] with the time axis reversed: a new array of the same type, outside any workspace. */
+    static INDArray reverseTime(INDArray ncw) {
+        int batch = (int) ncw.size(0);
+        int features = (int) ncw.size(1);
+        int steps = (int) ncw.size(2);
+        if (ncw.dataType() == DataType.FLOAT) {
+            float[] rows = timeMajor(ncw, true);
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return toNcw(rows, steps, batch, features, DataType.FLOAT, null, null);
+            }
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray out = Nd4j.createUninitialized(ncw.dataType(), new long[] {batch, features, steps}, 'c');
+            for (int t = 0; t < steps; t++) {
+                out.get(all(), all(), point(steps - 1 - t)).assign(ncw.get(all(), all(), point(t)));
+            }
+            return out;
+        }
+    }
+
+    /** Whether a rank-3 array can be read straight from its float buffer: no offset, no negative strides, few gaps. */
+    private static boolean readable(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.offset() != 0) {
+            return false;
+        }
+        long span = span(a);
+        return span <= 2 * a.length() && span <= a.data().length();
+    }
+
+    private static long span(INDArray a) {
+        long span = 1;
+        for (int d = 0; d < a.rank(); d++) {
+            if (a.stride(d) < 0) {
+                return Long.MAX_VALUE;
+            }
+            span += (a.size(d) - 1) * a.stride(d);
+        }
+        return span;
+    }
+
+    private static float[] buffer(INDArray a) {
+        float[] f = new float[Math.toIntExact(span(a))];
+        new FloatPointer(a.data().addressPointer()).get(f, 0, f.length);
+        return f;
+    }
+
+    /** Whether {@code a} lies in its buffer from its start in C order without gaps. */
+    private static boolean contiguous(INDArray a) {
+        if (a.offset() != 0 || a.data().length() < a.length()) {
+            return false;
+        }
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+}

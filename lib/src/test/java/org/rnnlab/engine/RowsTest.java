@@ -1,0 +1,52 @@
+package org.rnnlab.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The engine's array reader and writer keep every value where DL4J's layout says it belongs. */
+class RowsTest {
+
+    @ParameterizedTest
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"})
+    void readsTimeMajorRowsForwardsAndBackwardsAndReversesTime(DataType type) {
+        INDArray ncw = Nd4j.rand(type, 2, 3, 4).dup('f');
+        float[] rows = Rows.timeMajor(ncw);
+        float[] back = Rows.timeMajor(ncw, true);
+        for (int t = 0; t < 4; t++) {
+            for (int b = 0; b < 2; b++) {
+                for (int f = 0; f < 3; f++) {
+                    assertEquals(ncw.getFloat(b, f, t), rows[(t * 2 + b) * 3 + f], 0f);
+                    assertEquals(ncw.getFloat(b, f, 3 - t), back[(t * 2 + b) * 3 + f], 0f);
+                }
+            }
+        }
+        INDArray reversed = Rows.reverseTime(ncw);
+        assertEquals(type, reversed.dataType());
+        for (int t = 0; t < 4; t++) {
+            for (int b = 0; b < 2; b++) {
+                for (int f = 0; f < 3; f++) {
+                    assertEquals(ncw.getDouble(b, f, 3 - t), reversed.getDouble(b, f, t), 0.0);
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void writesRowsBackAsNcwAndReadsMatricesRowMajor() {
+        float[] rows = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // 2 steps × 3 examples × 2 features
+        INDArray ncw = Rows.toNcw(rows, 2, 3, 2, DataType.DOUBLE, null, null);
+        assertArrayEquals(new long[] {3, 2, 2}, ncw.shape());
+        assertEquals(9.0, ncw.getDouble(1, 0, 1), 0.0); // example 1, feature 0, step 1: row 1·3 + 1
+        INDArray m = Nd4j.create(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3}, 'f');
+        assertArrayEquals(new float[] {1, 3, 5, 2, 4, 6}, Rows.rowMajor(m), 0f);
+        assertArrayEquals(new float[] {1, 3, 5, 2, 4, 6}, Rows.rowMajor(Rows.matrix(Rows.rowMajor(m), 2, 3)), 0f);
+    }
+}
