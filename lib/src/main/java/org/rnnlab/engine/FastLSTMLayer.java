@@ -140,7 +140,8 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
         float[] x = Rows.timeMajor(in, reversed);
-        float[] z = LoopMath.project(x, (int) in.size(1), getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY), width);
+        float[] z = LoopMath.project(
+                recurrent, x, (int) in.size(1), getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY), width);
         float[] bias = Rows.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
         recurrent.right(Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
         int cells = steps * batch * units;
@@ -184,6 +185,8 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         float[] biasGradient = new float[width];
         for (int t = steps - 1; t >= 0; t--) {
             int row0 = t * batch;
+            LoopMath.flushSubnormals(dh, 0, dh.length);
+            LoopMath.flushSubnormals(dc, 0, dc.length);
             for (int i = 0; i < batch; i++) {
                 int zo = (row0 + i) * width;
                 int so = (row0 + i) * units;
@@ -204,12 +207,14 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
                     dc[s] = dCell * f;
                 }
             }
+            LoopMath.flushSubnormals(dz, row0 * width, batch * width);
             LoopMath.addColumnSums(dz, row0 * width, batch, width, biasGradient, 0);
             Arrays.fill(dh, 0f);
             recurrent.mulAdd(dz, row0 * width, dh, 0, batch);
         }
 
         Pair<Gradient, INDArray> g = LoopMath.gradients(
+                recurrent,
                 dz,
                 dz,
                 biasGradient,

@@ -85,7 +85,8 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
         float[] x = Rows.timeMajor(in, reversed);
-        float[] h = LoopMath.project(x, (int) in.size(1), getParam(SimpleRnnParamInitializer.WEIGHT_KEY), units);
+        float[] h =
+                LoopMath.project(recurrent, x, (int) in.size(1), getParam(SimpleRnnParamInitializer.WEIGHT_KEY), units);
         float[] bias = Rows.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
         recurrent.right(Rows.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
         int block = batch * units;
@@ -121,16 +122,19 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         float[] biasGradient = new float[units];
         for (int t = steps - 1; t >= 0; t--) {
             int off = t * block;
+            LoopMath.flushSubnormals(carried, 0, block);
             for (int j = 0; j < block; j++) {
                 float out = h[off + j];
                 dz[off + j] = (dz[off + j] + carried[j]) * (1 - out * out);
             }
+            LoopMath.flushSubnormals(dz, off, block);
             LoopMath.addColumnSums(dz, off, batch, units, biasGradient, 0);
             Arrays.fill(carried, 0f);
             recurrent.mulAdd(dz, off, carried, 0, batch);
         }
 
         Pair<Gradient, INDArray> g = LoopMath.gradients(
+                recurrent,
                 dz,
                 dz,
                 biasGradient,

@@ -129,6 +129,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
         GruLoop.Deltas d = loop().backward(p, Rows.timeMajor(permuteIfNWC(epsilon)), rw);
         boolean resetAfter = layerConf().isResetAfter();
         Pair<Gradient, INDArray> g = LoopMath.gradients(
+                loop().products(),
                 d.input(),
                 resetAfter ? d.recurrent() : d.input(),
                 d.bias(),
@@ -149,8 +150,12 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
             // The candidate's recurrent weights multiply r ⊙ h_{t-1}, not h_{t-1}: their gradient is (r ⊙
             // h_{t-1})ᵀ·dA_h.
             int rows = p.steps() * p.batch();
-            float[] g2 = Sgemm.product(
-                    Sgemm.Block.of(p.rec(), rows, n), true, Sgemm.Block.of(d.input(), 2 * n, 3 * n, rows, n), false);
+            float[] g2 = loop().products()
+                    .product(
+                            Sgemm.Block.of(p.rec(), rows, n),
+                            true,
+                            Sgemm.Block.of(d.input(), 2 * n, 3 * n, rows, n),
+                            false);
             gradientViews
                     .get(GRUParamInitializer.RECURRENT_WEIGHT_KEY)
                     .get(all(), interval(2 * n, 3 * n))

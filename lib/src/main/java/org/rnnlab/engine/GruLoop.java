@@ -31,6 +31,11 @@ final class GruLoop {
     private final Sgemm first = new Sgemm();
     private final Sgemm second = new Sgemm();
 
+    /** The product wrapper of the whole-pass products (it also computes the first recurrent product of each step). */
+    Sgemm products() {
+        return first;
+    }
+
     GruLoop(int units, boolean resetAfter) {
         this.units = units;
         this.resetAfter = resetAfter;
@@ -50,7 +55,7 @@ final class GruLoop {
         float[] x = Rows.timeMajor(ncw, reversed);
         int recWidth = resetAfter ? width : n;
         float[] bias = Rows.rowMajor(b);
-        float[] a = LoopMath.project(x, nIn, w, width);
+        float[] a = LoopMath.project(first, x, nIn, w, width);
         float[] rec = new float[steps * batch * recWidth];
         float[] h = new float[steps * batch * n];
         float[] rw = Rows.rowMajor(rwArray);
@@ -183,6 +188,7 @@ final class GruLoop {
         float[] dRh = new float[batch * n];
         for (int t = p.steps() - 1; t >= 0; t--) {
             int row0 = t * batch;
+            LoopMath.flushSubnormals(dh, 0, dh.length);
             for (int i = 0; i < batch; i++) {
                 int zo = (row0 + i) * width;
                 int so = (row0 + i) * n;
@@ -210,11 +216,14 @@ final class GruLoop {
                 }
             }
             if (resetAfter) {
+                LoopMath.flushSubnormals(dA, row0 * width, batch * width);
+                LoopMath.flushSubnormals(dHU, row0 * width, batch * width);
                 LoopMath.addColumnSums(dA, row0 * width, batch, width, biasGradient, 0);
                 LoopMath.addColumnSums(dHU, row0 * width, batch, width, biasGradient, width);
                 first.mulAdd(dHU, row0 * width, dh, 0, batch);
                 continue;
             }
+            LoopMath.flushSubnormals(dA, row0 * width, batch * width);
             Arrays.fill(dRh, 0f);
             second.mulAdd(dA, row0 * width, dRh, 0, batch); // gradient w.r.t. r ⊙ h_{t-1} (z, r blocks still 0)
             for (int i = 0; i < batch; i++) {
@@ -229,6 +238,7 @@ final class GruLoop {
                     dh[s] += dRh[s] * r;
                 }
             }
+            LoopMath.flushSubnormals(dA, row0 * width, batch * width);
             LoopMath.addColumnSums(dA, row0 * width, batch, width, biasGradient, 0);
             first.mulAdd(dA, row0 * width, dh, 0, batch);
         }

@@ -30,6 +30,18 @@ final class LoopMath {
         return t;
     }
 
+    /**
+     * Sets the subnormal values of a[off .. off+len) to zero. Gradients carried back through hundreds of steps
+     * shrink into the subnormal range, where every multiplication, in Java and in OpenBLAS alike, runs many times
+     * slower; TensorFlow flushes them to zero for the same reason (the values are below 1.2e-38).
+     */
+    static void flushSubnormals(float[] a, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            float v = a[i];
+            a[i] = Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
+        }
+    }
+
     /** Adds v[from .. from+cols) to each of {@code rows} rows of {@code cols} values from {@code off} (a bias). */
     static void addBias(float[] m, int off, int rows, int cols, float[] v, int from) {
         for (int r = 0; r < rows; r++) {
@@ -54,8 +66,8 @@ final class LoopMath {
      * x·W over all time steps at once (x: time-major rows of nIn): the input projections, rows of {@code cols}; the
      * loops add the bias step by step, while each step's rows are in cache.
      */
-    static float[] project(float[] x, int nIn, INDArray w, int cols) {
-        return Sgemm.product(
+    static float[] project(Sgemm sgemm, float[] x, int nIn, INDArray w, int cols) {
+        return sgemm.product(
                 Sgemm.Block.of(x, x.length / nIn, nIn), false, Sgemm.Block.of(Rows.rowMajor(w), nIn, cols), false);
     }
 
@@ -68,6 +80,7 @@ final class LoopMath {
      * native memory once for all the products that read it.
      */
     static Pair<Gradient, INDArray> gradients(
+            Sgemm sgemm,
             float[] dz,
             float[] dzRec,
             float[] biasGradient,
@@ -90,33 +103,27 @@ final class LoopMath {
         INDArray bg = views.get(keys[2]);
         // Step t's recurrent input is the state of step t-1: rows 0 .. T-2 of h against rows 1 .. T-1 of dzRec.
         int later = rows - batch;
-        float[] dx;
-        try (FloatPointer dzCopy = Sgemm.copy(dz);
-                FloatPointer dzRecCopy = dzRec == dz ? null : Sgemm.copy(dzRec)) {
-            FloatPointer recCopy = dzRecCopy == null ? dzCopy : dzRecCopy;
-            wg.assign(Rows.matrix(
-                    Sgemm.product(
-                            Sgemm.Block.of(x, rows, nIn),
-                            true,
-                            Sgemm.Block.of(dz, rows, width).in(dzCopy),
-                            false),
-                    nIn,
-                    width));
-            rwg.assign(Rows.matrix(
-                    Sgemm.product(
-                            Sgemm.Block.of(h, 0, units, later, units),
-                            true,
-                            Sgemm.Block.of(dzRec, batch * width, width, later, width)
-                                    .in(recCopy),
-                            false),
-                    units,
-                    width));
-            dx = Sgemm.product(
-                    Sgemm.Block.of(dz, rows, width).in(dzCopy),
-                    false,
-                    Sgemm.Block.of(Rows.rowMajor(w), nIn, width),
-                    true);
-        }
+        FloatPointer dzCopy = sgemm.hold(0, dz);
+        FloatPointer recCopy = dzRec == dz ? dzCopy : sgemm.hold(1, dzRec);
+        wg.assign(Rows.matrix(
+                sgemm.product(
+                        Sgemm.Block.of(x, rows, nIn),
+                        true,
+                        Sgemm.Block.of(dz, rows, width).in(dzCopy),
+                        false),
+                nIn,
+                width));
+        rwg.assign(Rows.matrix(
+                sgemm.product(
+                        Sgemm.Block.of(h, 0, units, later, units),
+                        true,
+                        Sgemm.Block.of(dzRec, batch * width, width, later, width)
+                                .in(recCopy),
+                        false),
+                units,
+                width));
+        float[] dx = sgemm.product(
+                Sgemm.Block.of(dz, rows, width).in(dzCopy), false, Sgemm.Block.of(Rows.rowMajor(w), nIn, width), true);
         bg.assign(Rows.matrix(biasGradient, 1, biasGradient.length).reshape(bg.shape()));
         Gradient g = new DefaultGradient(flattened);
         g.gradientForVariable().put(keys[0], wg);

@@ -9,10 +9,11 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The engine's one matrix product: single-precision products of row-major blocks of Java arrays,
- * computed by OpenBLAS (the BLAS ND4J ships) after one native copy of each operand. Used two ways:
- * {@link #product} for a pass's products over all time steps at once, and an instance holding one
- * step's right-hand factor (a layer's recurrent weights) in native memory for the products of every
- * step, with scratch buffers reused from step to step.
+ * computed by OpenBLAS (the BLAS ND4J ships) after one native copy of each operand. A layer keeps one
+ * instance, whose native buffers grow to the largest operand and are then reused from batch to batch
+ * (allocating and freeing tens of megabytes per product cost more than the product). Used two ways:
+ * {@link #product} for a pass's products over all time steps at once, and {@link #right} with
+ * {@link #mulAdd} for the products of every step with the same right-hand factor.
  */
 final class Sgemm {
 
@@ -32,7 +33,7 @@ final class Sgemm {
             return new Block(data, null, off, ld, rows, cols);
         }
 
-        /** The same block, read from a native copy of its whole array ({@link #copy(float[])}). */
+        /** The same block, read from a native copy of its whole array ({@link #hold}). */
         Block in(FloatPointer nativeCopy) {
             return new Block(data, nativeCopy, off, ld, rows, cols);
         }
@@ -42,14 +43,18 @@ final class Sgemm {
         }
     }
 
-    private FloatPointer right = new FloatPointer(0);
     private FloatPointer left = new FloatPointer(0);
+    private FloatPointer right = new FloatPointer(0);
     private FloatPointer result = new FloatPointer(0);
+    private final FloatPointer[] held = {new FloatPointer(0), new FloatPointer(0)};
     private int k;
     private int m;
 
-    /** op(a)·op(b) as a new row-major array, op transposing where asked (a and b given as stored). */
-    static float[] product(Block a, boolean transA, Block b, boolean transB) {
+    /**
+     * op(a)·op(b) as a new row-major array, op transposing where asked (a and b given as stored). Replaces the
+     * right-hand factor of the step products: call {@link #right} again before the next {@link #mulAdd}.
+     */
+    float[] product(Block a, boolean transA, Block b, boolean transB) {
         int rows = transA ? a.cols() : a.rows();
         int inner = transA ? a.rows() : a.cols();
         int cols = transB ? b.rows() : b.cols();
@@ -57,13 +62,18 @@ final class Sgemm {
             throw new IllegalArgumentException(
                     "inner dimensions differ: " + inner + " and " + (transB ? b.cols() : b.rows()));
         }
+        if (a.copy() != null && a.copy() == b.copy()) {
+            throw new IllegalArgumentException("a product's two factors need distinct native copies");
+        }
         float[] c = new float[rows * cols];
         if (rows == 0 || cols == 0 || inner == 0) {
             return c;
         }
-        FloatPointer pa = operand(a);
-        FloatPointer pb = operand(b);
-        try (FloatPointer pc = new FloatPointer((long) c.length)) {
+        m = 0; // the step factor's buffer is about to be reused
+        left = a.copy() == null ? fill(left, a) : left;
+        right = b.copy() == null ? fill(right, b) : right;
+        result = ensure(result, c.length);
+        try {
             cblas_sgemm(
                     CblasRowMajor,
                     transA ? CblasTrans : CblasNoTrans,
@@ -72,31 +82,48 @@ final class Sgemm {
                     cols,
                     inner,
                     1f,
-                    pa,
+                    a.copy() == null ? left : a.copy().position(a.off()),
                     a.ld(),
-                    pb,
+                    b.copy() == null ? right : b.copy().position(b.off()),
                     b.ld(),
                     0f,
-                    pc,
+                    result,
                     cols);
-            pc.get(c);
+            result.get(c);
         } finally {
-            release(a, pa);
-            release(b, pb);
+            if (a.copy() != null) {
+                a.copy().position(0);
+            }
+            if (b.copy() != null) {
+                b.copy().position(0);
+            }
         }
         return c;
     }
 
+    /**
+     * A native copy of {@code data} in buffer {@code slot} (0 or 1), for blocks read by several products
+     * ({@link Block#in}); valid until the slot is held again.
+     */
+    FloatPointer hold(int slot, float[] data) {
+        held[slot] = ensure(held[slot], data.length);
+        held[slot].put(data, 0, data.length);
+        return held[slot];
+    }
+
     /** Sets b [k × m], the right-hand factor of the step products that follow. */
     void right(float[] b, int k, int m) {
-        this.k = k;
-        this.m = m;
         this.right = ensure(this.right, k * m);
         this.right.put(b, 0, k * m);
+        this.k = k;
+        this.m = m;
     }
 
     /** y[rows × m] += a[rows × k] · b, with a and y starting at the given offsets (rows contiguous). */
     void mulAdd(float[] a, int aOff, float[] y, int yOff, int rows) {
+        if (m == 0) {
+            throw new IllegalStateException("no right-hand factor: call right(...) after product(...)");
+        }
         int inLen = rows * k;
         int outLen = rows * m;
         left = ensure(left, inLen);
@@ -107,28 +134,11 @@ final class Sgemm {
         result.get(y, yOff, outLen);
     }
 
-    /** A native copy of a whole array, for blocks read by several products ({@link Block#in}); the caller closes it. */
-    static FloatPointer copy(float[] data) {
-        return new FloatPointer(data);
-    }
-
-    /** The block's values in native memory: its array's copy from the block's start, or a copy of its span. */
-    private static FloatPointer operand(Block block) {
-        if (block.copy() != null) {
-            return block.copy().position(block.off());
-        }
-        FloatPointer p = new FloatPointer((long) block.span());
-        p.put(block.data(), block.off(), block.span());
-        return p;
-    }
-
-    /** Frees the copy {@link #operand} made (a caller's shared copy stays, back at its start). */
-    private static void release(Block block, FloatPointer p) {
-        if (block.copy() == null) {
-            p.close();
-        } else {
-            p.position(0);
-        }
+    /** The block's span copied into {@code p} (grown when too small). */
+    private static FloatPointer fill(FloatPointer p, Block block) {
+        FloatPointer q = ensure(p, block.span());
+        q.put(block.data(), block.off(), block.span());
+        return q;
     }
 
     private static FloatPointer ensure(FloatPointer p, int len) {
@@ -136,6 +146,6 @@ final class Sgemm {
             return p.position(0);
         }
         p.close();
-        return new FloatPointer((long) len);
+        return new FloatPointer((long) Math.max(len, 1));
     }
 }
