@@ -31,6 +31,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
 
     private Pass kept;
     private final Sgemm recurrent = new Sgemm();
+    private final Scratch scratch = new Scratch();
     /** How many forward passes took the fast path (tests check that it ran). */
     int fastPasses;
 
@@ -126,9 +127,9 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
     }
 
     /**
-     * The forward pass over the input (read backwards in time when {@code reversed}): the input projections of
-     * all steps in one product, then per step the bias, the recurrent product and {@link #step}; every step's
-     * gates, cell states and their tanh are kept for backprop.
+     * The forward pass over the input (read backwards in time when {@code reversed}): per step the input
+     * projection (computed a few steps ahead), the bias, the recurrent product and {@link #step}; every step's
+     * gates, cell states and their tanh are kept for backprop (in arrays reused by the next pass).
      */
     private Pass forward(boolean training, boolean reversed, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
@@ -139,17 +140,19 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        float[] x = Rows.timeMajor(in, reversed);
-        float[] z = LoopMath.project(
-                recurrent, x, (int) in.size(1), getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY), width);
+        int nIn = (int) in.size(1);
+        float[] x = Rows.timeMajor(in, reversed, scratch, "x");
+        float[] w = Rows.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY));
         float[] bias = Rows.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
         recurrent.right(Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
         int cells = steps * batch * units;
-        float[] c = new float[cells];
-        float[] tc = new float[cells];
-        float[] h = new float[cells];
+        float[] z = scratch.of("gates", steps * batch * width);
+        float[] c = scratch.of("c", cells);
+        float[] tc = scratch.of("tanh c", cells);
+        float[] h = scratch.of("h", cells);
         for (int t = 0; t < steps; t++) {
             int row0 = t * batch;
+            LoopMath.projectAhead(recurrent, t, steps, batch, x, nIn, w, width, z);
             LoopMath.addBias(z, row0 * width, batch, width, bias, 0);
             if (t > 0) {
                 recurrent.mulAdd(h, (row0 - batch) * units, z, row0 * width, batch);
@@ -172,14 +175,14 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         int steps = p.steps();
         int units = (int) layerConf().getNOut();
         int width = 4 * units;
-        float[] eps = Rows.timeMajor(permuteIfNWC(epsilon));
+        float[] eps = Rows.timeMajor(permuteIfNWC(epsilon), false, scratch, "eps");
         INDArray w = getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         float[] rw = Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
         recurrent.right(LoopMath.transpose(rw, units, width), width, units);
         float[] gates = p.gates();
         float[] cells = p.c();
         float[] tanhCells = p.tc();
-        float[] dz = new float[gates.length];
+        float[] dz = scratch.of("dz", gates.length); // every value written below
         float[] dh = new float[batch * units];
         float[] dc = new float[batch * units];
         float[] biasGradient = new float[width];

@@ -25,6 +25,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
 
     private Pass kept;
     private final Sgemm recurrent = new Sgemm();
+    private final Scratch scratch = new Scratch();
     /** How many forward passes took the fast path (tests check that it ran). */
     int fastPasses;
 
@@ -84,14 +85,16 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         int batch = (int) in.size(0);
         int steps = (int) in.size(2);
         int units = (int) layerConf().getNOut();
-        float[] x = Rows.timeMajor(in, reversed);
-        float[] h =
-                LoopMath.project(recurrent, x, (int) in.size(1), getParam(SimpleRnnParamInitializer.WEIGHT_KEY), units);
+        int nIn = (int) in.size(1);
+        float[] x = Rows.timeMajor(in, reversed, scratch, "x");
+        float[] w = Rows.rowMajor(getParam(SimpleRnnParamInitializer.WEIGHT_KEY));
+        float[] h = scratch.of("h", steps * batch * units);
         float[] bias = Rows.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
         recurrent.right(Rows.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
         int block = batch * units;
         for (int t = 0; t < steps; t++) {
             int off = t * block;
+            LoopMath.projectAhead(recurrent, t, steps, batch, x, nIn, w, units, h);
             LoopMath.addBias(h, off, batch, units, bias, 0);
             if (t > 0) {
                 recurrent.mulAdd(h, off - block, h, off, batch);
@@ -113,7 +116,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         int steps = p.steps();
         int units = (int) layerConf().getNOut();
         int block = batch * units;
-        float[] dz = Rows.timeMajor(permuteIfNWC(epsilon));
+        float[] dz = Rows.timeMajor(permuteIfNWC(epsilon), false, scratch, "dz");
         INDArray w = getParam(SimpleRnnParamInitializer.WEIGHT_KEY);
         float[] rw = Rows.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY));
         recurrent.right(LoopMath.transpose(rw, units, units), units, units);

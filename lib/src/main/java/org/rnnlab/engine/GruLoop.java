@@ -29,6 +29,7 @@ final class GruLoop {
     private final boolean resetAfter;
 
     private final Sgemm first = new Sgemm();
+    private final Scratch scratch = new Scratch();
     private final Sgemm second = new Sgemm();
 
     /** The product wrapper of the whole-pass products (it also computes the first recurrent product of each step). */
@@ -43,8 +44,8 @@ final class GruLoop {
 
     /**
      * The forward pass: runs the layer over {@code input} ([batch, nIn, time]; read backwards in time when
-     * {@code reversed}) with W [nIn, 3n], RW [n, 3n] and bias b. The input projections of all steps are one
-     * product, and every step's gate values are kept for backprop.
+     * {@code reversed}) with W [nIn, 3n], RW [n, 3n] and bias b. The input projections are computed a few
+     * steps ahead, and every step's gate values are kept for backprop (in arrays reused by the next pass).
      */
     Pass forward(INDArray input, INDArray ncw, boolean reversed, INDArray w, INDArray rwArray, INDArray b) {
         int n = units;
@@ -52,12 +53,13 @@ final class GruLoop {
         int batch = (int) ncw.size(0);
         int nIn = (int) ncw.size(1);
         int steps = (int) ncw.size(2);
-        float[] x = Rows.timeMajor(ncw, reversed);
+        float[] x = Rows.timeMajor(ncw, reversed, scratch, "x");
         int recWidth = resetAfter ? width : n;
         float[] bias = Rows.rowMajor(b);
-        float[] a = LoopMath.project(first, x, nIn, w, width);
-        float[] rec = new float[steps * batch * recWidth];
-        float[] h = new float[steps * batch * n];
+        float[] wRows = Rows.rowMajor(w);
+        float[] a = scratch.of("gates", steps * batch * width);
+        float[] rec = scratch.of("rec", steps * batch * recWidth); // every step's rows written below
+        float[] h = scratch.of("h", steps * batch * n);
         float[] rw = Rows.rowMajor(rwArray);
         if (resetAfter) {
             first.right(rw, n, width);
@@ -73,6 +75,7 @@ final class GruLoop {
             int rec0 = row0 * recWidth;
             int h0 = row0 * n;
             int prev0 = t > 0 ? h0 - batch * n : -1;
+            LoopMath.projectAhead(first, t, steps, batch, x, nIn, wRows, width, a);
             LoopMath.addBias(a, a0, batch, width, bias, 0);
             if (resetAfter) {
                 for (int i = 0; i < batch; i++) {

@@ -62,13 +62,27 @@ final class LoopMath {
         }
     }
 
+    /** How many steps' input projections are computed at once: their rows stay in cache for the steps that use them. */
+    static final int STEPS_PER_PROJECTION = 8;
+
     /**
-     * x·W over all time steps at once (x: time-major rows of nIn): the input projections, rows of {@code cols}; the
-     * loops add the bias step by step, while each step's rows are in cache.
+     * x·W for steps {@code t} to {@code t + STEPS_PER_PROJECTION} (fewer at the end) into z, when step {@code t}
+     * begins such a block: the loops call it at every step, just before using z's rows of that step, and add
+     * the bias themselves. x: time-major rows of nIn; w: [nIn × cols] row-major; z: rows of {@code cols}.
      */
-    static float[] project(Sgemm sgemm, float[] x, int nIn, INDArray w, int cols) {
-        return sgemm.product(
-                Sgemm.Block.of(x, x.length / nIn, nIn), false, Sgemm.Block.of(Rows.rowMajor(w), nIn, cols), false);
+    static void projectAhead(
+            Sgemm sgemm, int t, int steps, int batch, float[] x, int nIn, float[] w, int cols, float[] z) {
+        if (t % STEPS_PER_PROJECTION != 0) {
+            return;
+        }
+        int rows = Math.min(STEPS_PER_PROJECTION, steps - t) * batch;
+        sgemm.productInto(
+                Sgemm.Block.of(x, t * batch * nIn, nIn, rows, nIn),
+                false,
+                Sgemm.Block.of(w, nIn, cols),
+                false,
+                z,
+                t * batch * cols);
     }
 
     /**

@@ -28,6 +28,15 @@ final class Rows {
 
     /** As {@link #timeMajor(INDArray)}, with the time axis read backwards when {@code reversed}. */
     static float[] timeMajor(INDArray ncw, boolean reversed) {
+        return timeMajor(ncw, reversed, null);
+    }
+
+    /** As {@link #timeMajor(INDArray, boolean)}, into {@code scratch}'s array {@code name} where one is given. */
+    static float[] timeMajor(INDArray ncw, boolean reversed, Scratch scratch, String name) {
+        return timeMajor(ncw, reversed, scratch == null ? null : scratch.of(name, Math.toIntExact(ncw.length())));
+    }
+
+    private static float[] timeMajor(INDArray ncw, boolean reversed, float[] into) {
         INDArray src = readable(ncw) ? ncw : ncw.castTo(DataType.FLOAT).dup('c');
         int batch = (int) src.size(0);
         int features = (int) src.size(1);
@@ -36,7 +45,7 @@ final class Rows {
         int sf = (int) src.stride(1);
         int st = (int) src.stride(2);
         float[] buffer = buffer(src);
-        float[] rows = new float[batch * features * steps];
+        float[] rows = into != null ? into : new float[batch * features * steps];
         // Example by example: one example's [features × time] block stays in cache while it is transposed.
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {

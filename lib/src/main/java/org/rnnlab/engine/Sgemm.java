@@ -12,8 +12,8 @@ import org.bytedeco.javacpp.FloatPointer;
  * computed by OpenBLAS (the BLAS ND4J ships) after one native copy of each operand. A layer keeps one
  * instance, whose native buffers grow to the largest operand and are then reused from batch to batch
  * (allocating and freeing tens of megabytes per product cost more than the product). Used two ways:
- * {@link #product} for a pass's products over all time steps at once, and {@link #right} with
- * {@link #mulAdd} for the products of every step with the same right-hand factor.
+ * {@link #product} for products over many steps at once, and {@link #right} with {@link #mulAdd} for
+ * the products of every step with the same right-hand factor (their buffers are apart).
  */
 final class Sgemm {
 
@@ -46,15 +46,22 @@ final class Sgemm {
     private FloatPointer left = new FloatPointer(0);
     private FloatPointer right = new FloatPointer(0);
     private FloatPointer result = new FloatPointer(0);
+    private FloatPointer productA = new FloatPointer(0);
+    private FloatPointer productB = new FloatPointer(0);
+    private FloatPointer productC = new FloatPointer(0);
     private final FloatPointer[] held = {new FloatPointer(0), new FloatPointer(0)};
     private int k;
     private int m;
 
-    /**
-     * op(a)·op(b) as a new row-major array, op transposing where asked (a and b given as stored). Replaces the
-     * right-hand factor of the step products: call {@link #right} again before the next {@link #mulAdd}.
-     */
+    /** op(a)·op(b) as a new row-major array, op transposing where asked (a and b given as stored). */
     float[] product(Block a, boolean transA, Block b, boolean transB) {
+        float[] c = new float[(transA ? a.cols() : a.rows()) * (transB ? b.rows() : b.cols())];
+        productInto(a, transA, b, transB, c, 0);
+        return c;
+    }
+
+    /** op(a)·op(b) written into {@code c} from {@code cOff}, row-major and contiguous. */
+    void productInto(Block a, boolean transA, Block b, boolean transB, float[] c, int cOff) {
         int rows = transA ? a.cols() : a.rows();
         int inner = transA ? a.rows() : a.cols();
         int cols = transB ? b.rows() : b.cols();
@@ -65,14 +72,16 @@ final class Sgemm {
         if (a.copy() != null && a.copy() == b.copy()) {
             throw new IllegalArgumentException("a product's two factors need distinct native copies");
         }
-        float[] c = new float[rows * cols];
-        if (rows == 0 || cols == 0 || inner == 0) {
-            return c;
+        if (rows == 0 || cols == 0) {
+            return;
         }
-        m = 0; // the step factor's buffer is about to be reused
-        left = a.copy() == null ? fill(left, a) : left;
-        right = b.copy() == null ? fill(right, b) : right;
-        result = ensure(result, c.length);
+        if (inner == 0) {
+            java.util.Arrays.fill(c, cOff, cOff + rows * cols, 0f);
+            return;
+        }
+        productA = a.copy() == null ? fill(productA, a) : productA;
+        productB = b.copy() == null ? fill(productB, b) : productB;
+        productC = ensure(productC, rows * cols);
         try {
             cblas_sgemm(
                     CblasRowMajor,
@@ -82,14 +91,14 @@ final class Sgemm {
                     cols,
                     inner,
                     1f,
-                    a.copy() == null ? left : a.copy().position(a.off()),
+                    a.copy() == null ? productA : a.copy().position(a.off()),
                     a.ld(),
-                    b.copy() == null ? right : b.copy().position(b.off()),
+                    b.copy() == null ? productB : b.copy().position(b.off()),
                     b.ld(),
                     0f,
-                    result,
+                    productC,
                     cols);
-            result.get(c);
+            productC.get(c, cOff, rows * cols);
         } finally {
             if (a.copy() != null) {
                 a.copy().position(0);
@@ -98,7 +107,6 @@ final class Sgemm {
                 b.copy().position(0);
             }
         }
-        return c;
     }
 
     /**
@@ -121,9 +129,6 @@ final class Sgemm {
 
     /** y[rows × m] += a[rows × k] · b, with a and y starting at the given offsets (rows contiguous). */
     void mulAdd(float[] a, int aOff, float[] y, int yOff, int rows) {
-        if (m == 0) {
-            throw new IllegalStateException("no right-hand factor: call right(...) after product(...)");
-        }
         int inLen = rows * k;
         int outLen = rows * m;
         left = ensure(left, inLen);
