@@ -188,8 +188,8 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         float[] biasGradient = new float[width];
         for (int t = steps - 1; t >= 0; t--) {
             int row0 = t * batch;
-            LoopMath.flushSubnormals(dh, 0, dh.length);
-            LoopMath.flushSubnormals(dc, 0, dc.length);
+            LoopMath.zeroNegligible(dh, 0, dh.length);
+            LoopMath.zeroNegligible(dc, 0, dc.length);
             for (int i = 0; i < batch; i++) {
                 int zo = (row0 + i) * width;
                 int so = (row0 + i) * units;
@@ -210,7 +210,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
                     dc[s] = dCell * f;
                 }
             }
-            LoopMath.flushSubnormals(dz, row0 * width, batch * width);
+            LoopMath.zeroNegligible(dz, row0 * width, batch * width);
             LoopMath.addColumnSums(dz, row0 * width, batch, width, biasGradient, 0);
             Arrays.fill(dh, 0f);
             recurrent.mulAdd(dz, row0 * width, dh, 0, batch);

@@ -125,12 +125,12 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         float[] biasGradient = new float[units];
         for (int t = steps - 1; t >= 0; t--) {
             int off = t * block;
-            LoopMath.flushSubnormals(carried, 0, block);
+            LoopMath.zeroNegligible(carried, 0, block);
             for (int j = 0; j < block; j++) {
                 float out = h[off + j];
                 dz[off + j] = (dz[off + j] + carried[j]) * (1 - out * out);
             }
-            LoopMath.flushSubnormals(dz, off, block);
+            LoopMath.zeroNegligible(dz, off, block);
             LoopMath.addColumnSums(dz, off, batch, units, biasGradient, 0);
             Arrays.fill(carried, 0f);
             recurrent.mulAdd(dz, off, carried, 0, batch);

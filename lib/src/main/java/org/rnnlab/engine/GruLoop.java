@@ -191,7 +191,7 @@ final class GruLoop {
         float[] dRh = new float[batch * n];
         for (int t = p.steps() - 1; t >= 0; t--) {
             int row0 = t * batch;
-            LoopMath.flushSubnormals(dh, 0, dh.length);
+            LoopMath.zeroNegligible(dh, 0, dh.length);
             for (int i = 0; i < batch; i++) {
                 int zo = (row0 + i) * width;
                 int so = (row0 + i) * n;
@@ -219,14 +219,14 @@ final class GruLoop {
                 }
             }
             if (resetAfter) {
-                LoopMath.flushSubnormals(dA, row0 * width, batch * width);
-                LoopMath.flushSubnormals(dHU, row0 * width, batch * width);
+                LoopMath.zeroNegligible(dA, row0 * width, batch * width);
+                LoopMath.zeroNegligible(dHU, row0 * width, batch * width);
                 LoopMath.addColumnSums(dA, row0 * width, batch, width, biasGradient, 0);
                 LoopMath.addColumnSums(dHU, row0 * width, batch, width, biasGradient, width);
                 first.mulAdd(dHU, row0 * width, dh, 0, batch);
                 continue;
             }
-            LoopMath.flushSubnormals(dA, row0 * width, batch * width);
+            LoopMath.zeroNegligible(dA, row0 * width, batch * width);
             Arrays.fill(dRh, 0f);
             second.mulAdd(dA, row0 * width, dRh, 0, batch); // gradient w.r.t. r ⊙ h_{t-1} (z, r blocks still 0)
             for (int i = 0; i < batch; i++) {
@@ -241,7 +241,7 @@ final class GruLoop {
                     dh[s] += dRh[s] * r;
                 }
             }
-            LoopMath.flushSubnormals(dA, row0 * width, batch * width);
+            LoopMath.zeroNegligible(dA, row0 * width, batch * width);
             LoopMath.addColumnSums(dA, row0 * width, batch, width, biasGradient, 0);
             first.mulAdd(dA, row0 * width, dh, 0, batch);
         }
