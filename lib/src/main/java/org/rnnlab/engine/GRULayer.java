@@ -23,9 +23,8 @@ import org.rnnlab.layers.GRU;
 
 /**
  * The computation of a {@link GRU}: forward pass and backpropagation through time. The input
- * projection x_t·W of all time steps is one matrix product ([T·batch, nIn] × [nIn, 3·nOut]), and so
- * are the weight gradients and the gradient to the layer below; only the recurrent products run step
- * by step. In a single-precision network with sigmoid gates, a tanh candidate, no mask and no weight
+ * projections x_t·W are products over many steps at once, and so are the weight gradients and the
+ * gradient to the layer below; only the recurrent products run step by step. In a single-precision network with sigmoid gates, a tanh candidate, no mask and no weight
  * noise (the exercises' case) the time loop runs over float arrays ({@link GruLoop}) and the forward
  * pass is kept for backprop; every other case (double precision, as in gradient checks; masks; other
  * activations; stored state; truncated BPTT) runs the loop as ND4J operations, the reference the fast
