@@ -125,7 +125,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
         kept = null;
         int n = (int) nOut();
         INDArray rw = getParam(GRUParamInitializer.RECURRENT_WEIGHT_KEY);
-        GruLoop.Deltas d = loop().backward(p, Rows.timeMajor(permuteIfNWC(epsilon)), rw);
+        GruLoop.Deltas d = loop().backward(p, permuteIfNWC(epsilon), rw);
         boolean resetAfter = layerConf().isResetAfter();
         Pair<Gradient, INDArray> g = LoopMath.gradients(
                 loop().products(),

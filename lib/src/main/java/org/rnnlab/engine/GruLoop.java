@@ -167,8 +167,9 @@ final class GruLoop {
         }
     }
 
-    /** Backpropagation through time from eps, the gradient of the loss w.r.t. every output (time-major rows). */
-    Deltas backward(Pass p, float[] eps, INDArray rwArray) {
+    /** Backpropagation through time from {@code epsilon}, the gradient of the loss w.r.t. every output ([batch, n, time]). */
+    Deltas backward(Pass p, INDArray epsilon, INDArray rwArray) {
+        float[] eps = Rows.timeMajor(epsilon, false, scratch, "eps");
         int n = units;
         int width = 3 * n;
         int batch = p.batch();

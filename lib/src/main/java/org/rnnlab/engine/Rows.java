@@ -28,15 +28,14 @@ final class Rows {
 
     /** As {@link #timeMajor(INDArray)}, with the time axis read backwards when {@code reversed}. */
     static float[] timeMajor(INDArray ncw, boolean reversed) {
-        return timeMajor(ncw, reversed, null);
+        return timeMajor(ncw, reversed, null, null);
     }
 
-    /** As {@link #timeMajor(INDArray, boolean)}, into {@code scratch}'s array {@code name} where one is given. */
+    /**
+     * As {@link #timeMajor(INDArray, boolean)}, into {@code scratch}'s array {@code name} where a scratch is given
+     * (and its native values read into another of its arrays).
+     */
     static float[] timeMajor(INDArray ncw, boolean reversed, Scratch scratch, String name) {
-        return timeMajor(ncw, reversed, scratch == null ? null : scratch.of(name, Math.toIntExact(ncw.length())));
-    }
-
-    private static float[] timeMajor(INDArray ncw, boolean reversed, float[] into) {
         INDArray src = readable(ncw) ? ncw : ncw.castTo(DataType.FLOAT).dup('c');
         int batch = (int) src.size(0);
         int features = (int) src.size(1);
@@ -44,8 +43,16 @@ final class Rows {
         int sb = (int) src.stride(0);
         int sf = (int) src.stride(1);
         int st = (int) src.stride(2);
-        float[] buffer = buffer(src);
-        float[] rows = into != null ? into : new float[batch * features * steps];
+        int length = batch * features * steps;
+        float[] rows = scratch == null ? new float[length] : scratch.of(name, length);
+        FloatPointer values = new FloatPointer(src.data().addressPointer());
+        if (!reversed && sf == 1 && sb == features && st == batch * features) {
+            values.get(rows, 0, length); // already time-major (a fast layer's output): one copy
+            return rows;
+        }
+        int span = Math.toIntExact(span(src));
+        float[] buffer = scratch == null ? new float[span] : scratch.of(name + " (as stored)", span);
+        values.get(buffer, 0, span);
         // Example by example: one example's [features × time] block stays in cache while it is transposed.
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
@@ -134,12 +141,6 @@ final class Rows {
             span += (a.size(d) - 1) * a.stride(d);
         }
         return span;
-    }
-
-    private static float[] buffer(INDArray a) {
-        float[] f = new float[Math.toIntExact(span(a))];
-        new FloatPointer(a.data().addressPointer()).get(f, 0, f.length);
-        return f;
     }
 
     /** Whether {@code a} lies in its buffer from its start in C order without gaps. */
