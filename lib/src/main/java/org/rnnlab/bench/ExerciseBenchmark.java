@@ -1,25 +1,30 @@
 package org.rnnlab.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
+import org.rnnlab.Mode;
+import org.rnnlab.data.SequenceDataset;
 import org.rnnlab.data.SyntheticImdb;
-import org.rnnlab.engine.FastNetwork;
+import org.rnnlab.engine.Cores;
 import org.rnnlab.grade.ExerciseSpec;
 import org.rnnlab.grade.Grader;
 import org.rnnlab.grade.ReferenceModels;
+import org.rnnlab.train.History;
 import org.rnnlab.train.Predictor;
+import org.rnnlab.train.Trainer;
 
 /**
  * Times one sentiment exercise's network (built as its notebook builds it, run as the {@code Trainer} runs
  * it) on IMDB-shaped synthetic data of the exercise's vocabulary, length and batch size: training seconds
  * per epoch (20,000 sequences, extrapolated from the batches run), inference seconds for 25,000 sequences,
- * and the process's peak memory. Prints one JSON line; {@code ./lab bench} runs it beside the same network in
+ * and the process's peak memory, with the course's {@code Trainer} on as many threads as it uses ({@code Cores}).
+ * Prints one JSON line; {@code ./lab bench} runs it beside the same network in
  * PyTorch and Keras (tools/bench.py). An optional fourth argument names a setting other than the notebooks'
  * (the report then does not take it for DL4J's figure).
  *
@@ -42,24 +47,19 @@ public final class ExerciseBenchmark {
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : epochBatches;
         int inference = args.length > 2 ? Integer.parseInt(args[2]) : INFERENCE;
         String setting = args.length > 3 ? args[3] : "";
-        MultiLayerNetwork model = FastNetwork.of(ReferenceModels.build(id, 42)); // as the Trainer runs it
+        MultiLayerNetwork model = ReferenceModels.build(id, 42);
         Random r = new Random(42);
-        List<DataSet> data = SyntheticImdb.batches(batches + 2, batch, ReferenceModels.MAX_LEN, vocabulary, r);
-        model.fit(data.get(0)); // warm-up: JIT, workspaces
-        model.fit(data.get(1));
-        long start = System.nanoTime();
-        for (int b = 2; b < data.size(); b++) {
-            model.fit(data.get(b));
-        }
-        double perBatch = (System.nanoTime() - start) / 1e9 / batches;
+        trainer(model, batch).fit(dataset(2 * batch, vocabulary, r)); // warm-up: JIT, workspaces
+        History timed = trainer(model, batch).fit(dataset(batches * batch, vocabulary, r));
+        double perBatch = timed.totalSeconds() / batches;
 
         int[][] sequences = SyntheticImdb.sequences(inference, ReferenceModels.MAX_LEN, vocabulary, r);
         Predictor.predict(model, java.util.Arrays.copyOf(sequences, Math.min(512, inference))); // warm-up
-        start = System.nanoTime();
+        long start = System.nanoTime();
         Predictor.predict(model, sequences);
         double inferSeconds = (System.nanoTime() - start) / 1e9 * INFERENCE / inference;
 
-        String threads = System.getenv().getOrDefault("OMP_NUM_THREADS", "default");
+        String threads = String.valueOf(Cores.threads());
         String blas = "OpenBLAS (ND4J's), core " + System.getenv().getOrDefault("RNNLAB_OPENBLAS_CORE", "?")
                 + ", OPENBLAS_CORETYPE " + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset");
         System.out.println(String.format(
@@ -78,6 +78,28 @@ public final class ExerciseBenchmark {
                 peakRssMb(),
                 blas));
     }
+    /** A Trainer as the notebooks' (one epoch, the exercise's batch size), silent. */
+    private static Trainer trainer(MultiLayerNetwork model, int batch) {
+        return Trainer.of(model)
+                .epochs(1)
+                .batchSize(batch)
+                .mode(Mode.FULL)
+                .runSeed(null)
+                .shuffleSeed(1L)
+                .verbose(0)
+                .output(new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    /** {@code count} IMDB-shaped sequences with 0/1 labels. */
+    private static SequenceDataset dataset(int count, int vocabulary, Random r) {
+        int[][] x = SyntheticImdb.sequences(count, ReferenceModels.MAX_LEN, vocabulary, r);
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) {
+            y[i] = r.nextInt(2);
+        }
+        return SequenceDataset.of(x, y);
+    }
+
     /** The process's peak resident memory (VmHWM), in MB; -1 where /proc is missing. */
     static long peakRssMb() throws IOException {
         Path status = Path.of("/proc/self/status");

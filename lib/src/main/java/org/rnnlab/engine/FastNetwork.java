@@ -42,9 +42,26 @@ public final class FastNetwork {
                 swapped = true;
             }
         }
-        if (!swapped) {
-            return model;
+        return swapped ? twin(model, conf) : model;
+    }
+
+    /**
+     * A network of its own (layers, buffers, workspaces) computing {@code model} on the faster layers and
+     * sharing its parameters, even where no layer has a faster version: one per thread when several threads
+     * run the same model.
+     */
+    public static MultiLayerNetwork twin(MultiLayerNetwork model) {
+        MultiLayerConfiguration conf = model.getLayerWiseConfigurations().clone();
+        for (NeuralNetConfiguration layerConf : conf.getConfs()) {
+            Layer fast = faster(layerConf.getLayer());
+            if (fast != null) {
+                layerConf.setLayer(fast);
+            }
         }
+        return twin(model, conf);
+    }
+
+    private static MultiLayerNetwork twin(MultiLayerNetwork model, MultiLayerConfiguration conf) {
         if (model.getLayers() == null) {
             model.init();
         }

@@ -6,18 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rnnlab.Mode;
 import org.rnnlab.data.SequenceDataset;
+import org.rnnlab.engine.Cores;
 import org.rnnlab.engine.FastNetwork;
 
 /**
@@ -244,6 +238,7 @@ public final class Trainer {
         DataSetIterator it = train.iterator(batchSize, shuffleSeed);
         OutputCapture capture = new OutputCapture();
         net.addListeners(capture);
+        SplitStep stepper = new SplitStep(model, net, capture, Cores.threads());
         EarlyStopping watcher = keepBestOf == null ? null : new EarlyStopping(keepBestOf, patience);
         List<Map<String, Double>> epochsDone = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
@@ -256,7 +251,7 @@ public final class Trainer {
                 log.printf("Epoch %d/%d%n", e, run);
                 long start = System.nanoTime();
                 ProgressBar bar = new ProgressBar(log, (train.size() + batchSize - 1) / batchSize, verbose == 1);
-                Map<String, Double> m = trainOneEpoch(net, it, kind, capture, bar);
+                Map<String, Double> m = trainOneEpoch(net, it, kind, stepper, bar);
                 if (validation != null) {
                     m.putAll(validationMetrics(net, validation, kind));
                 }
@@ -273,6 +268,7 @@ public final class Trainer {
                 }
             }
         } finally {
+            stepper.close();
             net.getListeners().remove(capture);
             FastNetwork.giveState(net, model);
         }
@@ -298,7 +294,7 @@ public final class Trainer {
 
     /** One pass over the batches: the averages of the loss and metric on each batch before its update, as Keras reports them. */
     private Map<String, Double> trainOneEpoch(
-            MultiLayerNetwork net, DataSetIterator it, OutputKind kind, OutputCapture capture, ProgressBar bar) {
+            MultiLayerNetwork net, DataSetIterator it, OutputKind kind, SplitStep stepper, ProgressBar bar) {
         String metric = kind.metric;
         it.reset();
         double lossSum = 0;
@@ -308,11 +304,10 @@ public final class Trainer {
         while (it.hasNext()) {
             DataSet batch = it.next();
             int n = batch.numExamples();
-            capture.clear();
-            net.fit(batch);
-            lossSum += net.score() * n;
+            SplitStep.Result r = stepper.fit(batch);
+            lossSum += r.score() * n;
             if (metric != null) {
-                float[] p = capture.outputs();
+                float[] p = r.outputs();
                 if (p == null) {
                     p = Predictor.floats(net.output(batch.getFeatures(), false));
                 }
@@ -360,43 +355,5 @@ public final class Trainer {
         out.println(
                 "⚠ There is no model to train yet: build it in the \"Code it!\" cell above, run that cell, then run this one again.");
         return History.empty(mode);
-    }
-
-    /**
-     * Recovers the network's output on the training forward pass, so the metric costs no second
-     * pass: DL4J hands listeners the input of the output layer, and for a dense output layer the
-     * output is one small matrix product away.
-     */
-    private static final class OutputCapture extends BaseTrainingListener {
-        private float[] outputs;
-
-        void clear() {
-            outputs = null;
-        }
-
-        float[] outputs() {
-            return outputs;
-        }
-
-        @Override
-        public void onForwardPass(Model model, List<INDArray> activations) {
-            if (!(model instanceof MultiLayerNetwork net) || activations.isEmpty()) {
-                return;
-            }
-            Layer last = net.getOutputLayer();
-            INDArray x = activations.get(activations.size() - 1);
-            if (!(last instanceof OutputLayer out) || x.rank() != 2 || activations.size() != net.getnLayers()) {
-                return;
-            }
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                INDArray w = out.getParam("W");
-                INDArray z = x.castTo(w.dataType()).mmul(w);
-                if (out.hasBias()) {
-                    z.addiRowVector(out.getParam("b"));
-                }
-                INDArray p = out.layerConf().getActivationFn().getActivation(z, false);
-                outputs = Predictor.floats(p);
-            }
-        }
     }
 }
