@@ -61,5 +61,8 @@ c.Spawner.environment = {
     "JUPYTER_PATH": env["RNNLAB_HUB_JUPYTER"],
     "JUPYTER_CONFIG_PATH": env["RNNLAB_HUB_SERVER_CONFIG"],
     "RNNLAB_MODE": env.get("RNNLAB_MODE", "quick"),
+    # Learners share the machine's cores: each kernel trains on one thread unless the instructor says otherwise
+    # (a kernel alone uses every core; docs/workshops.md measured one thread per kernel).
+    "RNNLAB_THREADS": env.get("RNNLAB_THREADS", "1"),
     **({"RNNLAB_IMDB": env["RNNLAB_IMDB"]} if env.get("RNNLAB_IMDB") else {}),
 }
