@@ -20,6 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
 
+    private final Scratch scratch = new Scratch();
+
     /** Creates the layer; called by {@link FastEmbedding#instantiate}. */
     public FastEmbeddingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -38,16 +40,21 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         int batch = (int) input.size(0);
         int length = (int) (input.length() / batch);
         int width = (int) c.getNOut();
-        // Output gradients as time-major rows (position t·batch + i), whatever the layer's output format.
-        float[] delta = Rows.timeMajor(c.getOutputFormat() == RNNFormat.NCW ? epsilon : epsilon.permute(0, 2, 1));
+        // The output gradients [batch, width, length] read where they lie, whatever the layer's output format.
+        Rows.Stored delta =
+                Rows.stored(c.getOutputFormat() == RNNFormat.NCW ? epsilon : epsilon.permute(0, 2, 1), scratch, "eps");
+        float[] d = delta.values();
+        int sb = delta.stride0();
+        int sw = delta.stride1();
+        int st = delta.stride2();
         float[] words = Rows.rowMajor(input.reshape(input.ordering(), batch, length));
         float[] grad = new float[Math.toIntExact(c.getNIn() * width)];
-        for (int t = 0; t < length; t++) {
-            for (int i = 0; i < batch; i++) {
+        for (int i = 0; i < batch; i++) {
+            for (int t = 0; t < length; t++) {
                 int row = (int) words[i * length + t] * width;
-                int from = (t * batch + i) * width;
+                int from = i * sb + t * st;
                 for (int j = 0; j < width; j++) {
-                    grad[row + j] += delta[from + j];
+                    grad[row + j] += d[from + j * sw];
                 }
             }
         }

@@ -128,8 +128,9 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
 
     /**
      * The forward pass over the input (read backwards in time when {@code reversed}): per step the input
-     * projection (computed a few steps ahead), the bias, the recurrent product and {@link #step}; every step's
-     * gates, cell states and their tanh are kept for backprop (in arrays reused by the next pass).
+     * projection (computed a few steps ahead), the bias, the recurrent product and {@link #step}. In training
+     * every step's gates, cell states and their tanh are kept for backprop (in arrays reused by the next pass);
+     * otherwise only the few steps in use are (rings that stay in cache), and every step's output.
      */
     private Pass forward(boolean training, boolean reversed, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
@@ -145,20 +146,25 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         float[] w = Rows.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY));
         float[] bias = Rows.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
         recurrent.right(Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
-        int cells = steps * batch * units;
-        float[] z = scratch.of("gates", steps * batch * width);
-        float[] c = scratch.of("c", cells);
-        float[] tc = scratch.of("tanh c", cells);
-        float[] h = scratch.of("h", cells);
+        boolean keep = training;
+        int block = batch * units;
+        int zSteps = keep ? steps : LoopMath.STEPS_PER_PROJECTION;
+        float[] z = scratch.of(keep ? "gates" : "gates (ring)", zSteps * batch * width);
+        float[] c = scratch.of(keep ? "c" : "c (ring)", (keep ? steps : 2) * block);
+        float[] tc = scratch.of(keep ? "tanh c" : "tanh c (ring)", (keep ? steps : 1) * block);
+        float[] h = scratch.of("h", steps * block);
         for (int t = 0; t < steps; t++) {
             int row0 = t * batch;
-            LoopMath.projectAhead(recurrent, t, steps, batch, x, nIn, w, width, z);
-            LoopMath.addBias(z, row0 * width, batch, width, bias, 0);
+            int z0 = (keep ? t : t % zSteps) * batch * width;
+            LoopMath.projectAhead(recurrent, t, steps, batch, x, nIn, w, width, z, z0);
+            LoopMath.addBias(z, z0, batch, width, bias, 0);
             if (t > 0) {
-                recurrent.mulAdd(h, (row0 - batch) * units, z, row0 * width, batch);
+                recurrent.mulAdd(h, (row0 - batch) * units, z, z0, batch);
             }
             int s0 = row0 * units;
-            step(z, row0 * width, c, t > 0 ? s0 - batch * units : -1, s0, tc, s0, h, s0, batch, units);
+            int c0 = keep ? s0 : (t % 2) * block;
+            int prev0 = t == 0 ? -1 : keep ? s0 - block : ((t - 1) % 2) * block;
+            step(z, z0, c, prev0, c0, tc, keep ? s0 : 0, h, s0, batch, units);
         }
         return new Pass(input, x, steps, batch, z, c, tc, h);
     }

@@ -94,7 +94,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         int block = batch * units;
         for (int t = 0; t < steps; t++) {
             int off = t * block;
-            LoopMath.projectAhead(recurrent, t, steps, batch, x, nIn, w, units, h);
+            LoopMath.projectAhead(recurrent, t, steps, batch, x, nIn, w, units, h, off);
             LoopMath.addBias(h, off, batch, units, bias, 0);
             if (t > 0) {
                 recurrent.mulAdd(h, off - block, h, off, batch);

@@ -75,7 +75,7 @@ final class GruLoop {
             int rec0 = row0 * recWidth;
             int h0 = row0 * n;
             int prev0 = t > 0 ? h0 - batch * n : -1;
-            LoopMath.projectAhead(first, t, steps, batch, x, nIn, wRows, width, a);
+            LoopMath.projectAhead(first, t, steps, batch, x, nIn, wRows, width, a, a0);
             LoopMath.addBias(a, a0, batch, width, bias, 0);
             if (resetAfter) {
                 for (int i = 0; i < batch; i++) {

@@ -73,12 +73,13 @@ final class LoopMath {
     static final int STEPS_PER_PROJECTION = 8;
 
     /**
-     * x·W for steps {@code t} to {@code t + STEPS_PER_PROJECTION} (fewer at the end) into z, when step {@code t}
-     * begins such a block: the loops call it at every step, just before using z's rows of that step, and add
-     * the bias themselves. x: time-major rows of nIn; w: [nIn × cols] row-major; z: rows of {@code cols}.
+     * x·W for steps {@code t} to {@code t + STEPS_PER_PROJECTION} (fewer at the end) into z from {@code zOff}, when
+     * step {@code t} begins such a block: the loops call it at every step, just before using z's rows of that step,
+     * and add the bias themselves. x: time-major rows of nIn; w: [nIn × cols] row-major; z: rows of {@code cols}
+     * (a whole pass's, from t·batch·cols, or a ring of {@code STEPS_PER_PROJECTION} steps, from 0).
      */
     static void projectAhead(
-            Sgemm sgemm, int t, int steps, int batch, float[] x, int nIn, float[] w, int cols, float[] z) {
+            Sgemm sgemm, int t, int steps, int batch, float[] x, int nIn, float[] w, int cols, float[] z, int zOff) {
         if (t % STEPS_PER_PROJECTION != 0) {
             return;
         }
@@ -89,7 +90,7 @@ final class LoopMath {
                 Sgemm.Block.of(w, nIn, cols),
                 false,
                 z,
-                t * batch * cols);
+                zOff);
     }
 
     /**

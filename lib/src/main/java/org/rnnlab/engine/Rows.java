@@ -50,24 +50,53 @@ final class Rows {
             values.get(rows, 0, length); // already time-major (a fast layer's output): one copy
             return rows;
         }
-        int span = Math.toIntExact(span(src));
-        float[] buffer = scratch == null ? new float[span] : scratch.of(name + " (as stored)", span);
-        values.get(buffer, 0, span);
-        // Example by example: one example's [features × time] block stays in cache while it is transposed.
+        float[] buffer = stored(src, scratch, name).values();
+        if (st >= sb) {
+            // Time outermost in memory (DL4J's 'f' order, a permuted time-major array): step by step, each step's
+            // [batch × features] block stays in cache while it is read.
+            for (int t = 0; t < steps; t++) {
+                int step = (reversed ? steps - 1 - t : t) * st;
+                for (int b = 0; b < batch; b++) {
+                    copy(buffer, step + b * sb, sf, rows, (t * batch + b) * features, features);
+                }
+            }
+            return rows;
+        }
+        // Example by example ('c' order): one example's [features × time] block stays in cache while it is read.
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
-                int from = b * sb + (reversed ? steps - 1 - t : t) * st;
-                int to = (t * batch + b) * features;
-                if (sf == 1) {
-                    System.arraycopy(buffer, from, rows, to, features);
-                } else {
-                    for (int j = 0; j < features; j++) {
-                        rows[to + j] = buffer[from + j * sf];
-                    }
-                }
+                copy(
+                        buffer,
+                        b * sb + (reversed ? steps - 1 - t : t) * st,
+                        sf,
+                        rows,
+                        (t * batch + b) * features,
+                        features);
             }
         }
         return rows;
+    }
+
+    /** A rank-3 array's values as it stores them, and its strides: for a loop that reads the array in place. */
+    record Stored(float[] values, int stride0, int stride1, int stride2) {}
+
+    /** {@code a}'s values as stored (one native copy, into {@code scratch}'s array named after {@code name} where given). */
+    static Stored stored(INDArray a, Scratch scratch, String name) {
+        INDArray src = readable(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+        int span = Math.toIntExact(span(src));
+        float[] values = scratch == null ? new float[span] : scratch.of(name + " (as stored)", span);
+        new FloatPointer(src.data().addressPointer()).get(values, 0, span);
+        return new Stored(values, (int) src.stride(0), (int) src.stride(1), (int) src.stride(2));
+    }
+
+    private static void copy(float[] from, int off, int stride, float[] to, int at, int count) {
+        if (stride == 1) {
+            System.arraycopy(from, off, to, at, count);
+            return;
+        }
+        for (int j = 0; j < count; j++) {
+            to[at + j] = from[off + j * stride];
+        }
     }
 
     /** A matrix (parameters, indices) of any order and type as row-major floats. */

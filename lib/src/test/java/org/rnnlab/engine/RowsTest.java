@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,12 +11,20 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The engine's array reader and writer keep every value where DL4J's layout says it belongs. */
 class RowsTest {
 
+    /** [2, 3, 4] in each layout DL4J hands a layer: 'c', 'f', and a permuted time-major [4, 2, 3]; float and double. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> layouts() {
+        return java.util.stream.Stream.of(DataType.FLOAT, DataType.DOUBLE)
+                .flatMap(type -> java.util.stream.Stream.of(
+                                Nd4j.rand(type, 2, 3, 4).dup('c'),
+                                Nd4j.rand(type, 2, 3, 4).dup('f'),
+                                Nd4j.rand(type, 4, 2, 3).permute(1, 2, 0))
+                        .map(org.junit.jupiter.params.provider.Arguments::of));
+    }
+
     @ParameterizedTest
-    @EnumSource(
-            value = DataType.class,
-            names = {"FLOAT", "DOUBLE"})
-    void readsTimeMajorRowsForwardsAndBackwardsAndReversesTime(DataType type) {
-        INDArray ncw = Nd4j.rand(type, 2, 3, 4).dup('f');
+    @org.junit.jupiter.params.provider.MethodSource("layouts")
+    void readsTimeMajorRowsForwardsAndBackwardsAndReversesTime(INDArray ncw) {
+        DataType type = ncw.dataType();
         float[] rows = Rows.timeMajor(ncw);
         float[] back = Rows.timeMajor(ncw, true);
         for (int t = 0; t < 4; t++) {
