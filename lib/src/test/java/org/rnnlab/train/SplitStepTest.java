@@ -133,8 +133,10 @@ class SplitStepTest {
         MultiLayerNetwork model = network();
         SequenceDataset data = reviews(3 * Predictor.BATCH + 17, 9);
         float[] one = Predictor.predict(model, data, 1);
-        assertArrayEquals(one, Predictor.predict(model, data, 2));
-        assertArrayEquals(one, Predictor.predict(model, data, 3));
+        // To float rounding, not bit for bit: the same batch on another copy of the network can come out one
+        // unit in the last place apart (OpenBLAS' results depend a little on where the operands lie in memory).
+        assertArrayEquals(one, Predictor.predict(model, data, 2), 1e-6f);
+        assertArrayEquals(one, Predictor.predict(model, data, 3), 1e-6f);
         assertEquals(data.size(), one.length);
     }
 }
