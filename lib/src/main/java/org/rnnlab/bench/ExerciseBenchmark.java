@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.rnnlab.Mode;
-import org.rnnlab.data.SequenceDataset;
 import org.rnnlab.data.SyntheticImdb;
 import org.rnnlab.engine.Cores;
 import org.rnnlab.grade.ExerciseSpec;
@@ -49,8 +48,11 @@ public final class ExerciseBenchmark {
         String setting = args.length > 3 ? args[3] : "";
         MultiLayerNetwork model = ReferenceModels.build(id, 42);
         Random r = new Random(42);
-        trainer(model, batch).fit(dataset(2 * batch, vocabulary, r)); // warm-up: JIT, workspaces
-        History timed = trainer(model, batch).fit(dataset(batches * batch, vocabulary, r));
+        trainer(model, batch)
+                .fit(SyntheticImdb.reviews(
+                        2 * batch, ReferenceModels.MAX_LEN, vocabulary, r)); // warm-up: JIT, workspaces
+        History timed = trainer(model, batch)
+                .fit(SyntheticImdb.reviews(batches * batch, ReferenceModels.MAX_LEN, vocabulary, r));
         double perBatch = timed.totalSeconds() / batches;
 
         int[][] sequences = SyntheticImdb.sequences(inference, ReferenceModels.MAX_LEN, vocabulary, r);
@@ -88,16 +90,6 @@ public final class ExerciseBenchmark {
                 .shuffleSeed(1L)
                 .verbose(0)
                 .output(new PrintStream(OutputStream.nullOutputStream()));
-    }
-
-    /** {@code count} IMDB-shaped sequences with 0/1 labels. */
-    private static SequenceDataset dataset(int count, int vocabulary, Random r) {
-        int[][] x = SyntheticImdb.sequences(count, ReferenceModels.MAX_LEN, vocabulary, r);
-        int[] y = new int[count];
-        for (int i = 0; i < count; i++) {
-            y[i] = r.nextInt(2);
-        }
-        return SequenceDataset.of(x, y);
     }
 
     /** The process's peak resident memory (VmHWM), in MB; -1 where /proc is missing. */

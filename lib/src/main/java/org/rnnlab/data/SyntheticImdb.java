@@ -32,6 +32,16 @@ public final class SyntheticImdb {
         return out;
     }
 
+    /** {@code count} reviews: sequences of {@code length} tokens with 0/1 labels, drawn from {@code rng}. */
+    public static SequenceDataset reviews(int count, int length, int vocabulary, Random rng) {
+        int[][] x = sequences(count, length, vocabulary, rng);
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) {
+            y[i] = rng.nextInt(2);
+        }
+        return SequenceDataset.of(x, y);
+    }
+
     /** {@code count} sequences of {@code length} tokens, drawn from {@code rng}. */
     public static int[][] sequences(int count, int length, int vocabulary, Random rng) {
         int[][] out = new int[count][length];

@@ -34,15 +34,7 @@ public final class FastNetwork {
      */
     public static MultiLayerNetwork of(MultiLayerNetwork model) {
         MultiLayerConfiguration conf = model.getLayerWiseConfigurations().clone();
-        boolean swapped = false;
-        for (NeuralNetConfiguration layerConf : conf.getConfs()) {
-            Layer fast = faster(layerConf.getLayer());
-            if (fast != null) {
-                layerConf.setLayer(fast);
-                swapped = true;
-            }
-        }
-        return swapped ? twin(model, conf) : model;
+        return swapLayers(conf) ? twin(model, conf) : model;
     }
 
     /**
@@ -52,13 +44,21 @@ public final class FastNetwork {
      */
     public static MultiLayerNetwork twin(MultiLayerNetwork model) {
         MultiLayerConfiguration conf = model.getLayerWiseConfigurations().clone();
+        swapLayers(conf);
+        return twin(model, conf);
+    }
+
+    /** Puts the faster version of each layer of {@code conf} in its place; whether any layer had one. */
+    private static boolean swapLayers(MultiLayerConfiguration conf) {
+        boolean swapped = false;
         for (NeuralNetConfiguration layerConf : conf.getConfs()) {
             Layer fast = faster(layerConf.getLayer());
             if (fast != null) {
                 layerConf.setLayer(fast);
+                swapped = true;
             }
         }
-        return twin(model, conf);
+        return swapped;
     }
 
     private static MultiLayerNetwork twin(MultiLayerNetwork model, MultiLayerConfiguration conf) {

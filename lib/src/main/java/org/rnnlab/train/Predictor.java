@@ -2,9 +2,7 @@ package org.rnnlab.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -49,11 +47,7 @@ public final class Predictor {
             return out;
         }
         // Each thread takes the next batch not yet taken, on a network of its own sharing the parameters.
-        ExecutorService pool = Executors.newFixedThreadPool(helpers, r -> {
-            Thread t = new Thread(r, "rnnlab-predict");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Workers.start("rnnlab-predict", helpers);
         try {
             List<Future<?>> parts = new ArrayList<>();
             for (int i = 0; i < helpers; i++) {
@@ -62,15 +56,8 @@ public final class Predictor {
             }
             drain(net, data, next, batches, out, width);
             for (Future<?> part : parts) {
-                part.get();
+                Workers.await(part, "prediction");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("prediction interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r
-                    ? r
-                    : new IllegalStateException("prediction failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
         }

@@ -2,10 +2,7 @@ package org.rnnlab.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.BackpropType;
@@ -41,7 +38,8 @@ final class SplitStep implements AutoCloseable {
     private final OutputCapture capture;
     private final List<MultiLayerNetwork> helpers = new ArrayList<>();
     private final List<OutputCapture> captures = new ArrayList<>();
-    private final ExecutorService pool;
+    /** One thread per helper, so that a helper's workspaces and random generator stay on its thread. */
+    private final List<ExecutorService> threads = new ArrayList<>();
 
     /**
      * Steps {@code net} (which carries the optimiser state and {@code capture}), on {@code threads} threads where
@@ -50,43 +48,27 @@ final class SplitStep implements AutoCloseable {
     SplitStep(MultiLayerNetwork model, MultiLayerNetwork net, OutputCapture capture, int threads) {
         this.net = net;
         this.capture = capture;
-        var conf = net.getLayerWiseConfigurations();
-        boolean splittable = threads > 1
-                && conf.getBackpropType() != BackpropType.TruncatedBPTT
+        boolean splittable = net.getLayerWiseConfigurations().getBackpropType() != BackpropType.TruncatedBPTT
                 && net.conf().getOptimizationAlgo() == OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT;
-        if (!splittable) {
-            pool = null;
-            return;
-        }
-        pool = Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "rnnlab-train");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Callable<Object>> seeding = new ArrayList<>();
-        for (int i = 1; i < threads; i++) {
+        for (int i = 1; splittable && i < threads; i++) {
             MultiLayerNetwork helper = FastNetwork.twin(model);
             OutputCapture c = new OutputCapture();
             helper.addListeners(c);
+            ExecutorService thread = Workers.start("rnnlab-train", 1);
             helpers.add(helper);
             captures.add(c);
-            // Each thread draws its dropout masks from its own generator: seeded from the caller's, so that a
+            this.threads.add(thread);
+            // The helper draws its dropout masks from its thread's generator: seeded from the caller's, so that a
             // seeded run stays reproducible.
             long seed = Nd4j.getRandom().nextLong();
-            seeding.add(() -> {
-                Nd4j.getRandom().setSeed(seed);
-                return null;
-            });
-        }
-        for (Callable<Object> s : seeding) {
-            await(pool.submit(s));
+            Workers.await(thread.submit(() -> Nd4j.getRandom().setSeed(seed)), "seeding");
         }
     }
 
     /** Trains on {@code batch}: one update of the parameters. */
     Result fit(DataSet batch) {
         int n = batch.numExamples();
-        int parts = pool == null || batch.hasMaskArrays() ? 1 : Math.min(helpers.size() + 1, n / MIN_PART);
+        int parts = helpers.isEmpty() || batch.hasMaskArrays() ? 1 : Math.min(helpers.size() + 1, n / MIN_PART);
         capture.clear();
         if (parts <= 1) {
             net.fit(batch);
@@ -104,7 +86,7 @@ final class SplitStep implements AutoCloseable {
             INDArray y = rows(batch.getLabels(), from[p], from[p + 1]);
             helper.setIterationCount(net.getIterationCount());
             helper.setEpochCount(net.getEpochCount());
-            running.add(pool.submit(() -> gradientOf(helper, c, x, y)));
+            running.add(threads.get(p - 1).submit(() -> gradientOf(helper, c, x, y)));
         }
         double sum =
                 gradientOf(net, capture, rows(batch.getFeatures(), 0, from[1]), rows(batch.getLabels(), 0, from[1]))
@@ -112,7 +94,7 @@ final class SplitStep implements AutoCloseable {
         float[] outputs = capture.outputs();
         INDArray gradients = net.getFlattenedGradients();
         for (int p = 1; p < parts; p++) {
-            sum += await(running.get(p - 1)) * (from[p + 1] - from[p]);
+            sum += Workers.await(running.get(p - 1), "training") * (from[p + 1] - from[p]);
             gradients.addi(helpers.get(p - 1).getFlattenedGradients());
             outputs = join(outputs, captures.get(p - 1).outputs());
         }
@@ -168,23 +150,8 @@ final class SplitStep implements AutoCloseable {
         return both;
     }
 
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("training interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r
-                    ? r
-                    : new IllegalStateException("training failed: " + e.getCause(), e.getCause());
-        }
-    }
-
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        threads.forEach(ExecutorService::shutdownNow);
     }
 }
