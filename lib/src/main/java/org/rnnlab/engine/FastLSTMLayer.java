@@ -32,8 +32,10 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
     private Pass kept;
     private final Sgemm recurrent = new Sgemm();
     private final Scratch scratch = new Scratch();
-    /** How many forward passes took the fast path (tests check that it ran). */
+    /** How many forward passes took the fast path, and how many of them {@link VectorLstm}'s (tests check that they ran). */
     int fastPasses;
+
+    int vectorPasses;
 
     /** Creates the layer; called by {@link FastLSTM#instantiate}. */
     public FastLSTMLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -145,9 +147,13 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         float[] x = Rows.timeMajor(in, reversed, scratch, "x");
         float[] w = Rows.rowMajor(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY));
         float[] bias = Rows.rowMajor(getParam(LSTMParamInitializer.BIAS_KEY));
-        recurrent.right(Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), units, width);
+        float[] rw = Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
         boolean keep = training;
         int block = batch * units;
+        if (Nonlinear.VECTOR && VectorLstm.fits(units)) {
+            return vectorForward(keep, x, nIn, w, rw, bias, steps, batch, units);
+        }
+        recurrent.right(rw, units, width);
         int zSteps = keep ? steps : LoopMath.STEPS_PER_PROJECTION;
         float[] z = scratch.of(keep ? "gates" : "gates (ring)", zSteps * batch * width);
         float[] c = scratch.of(keep ? "c" : "c (ring)", (keep ? steps : 2) * block);
@@ -167,6 +173,44 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
             step(z, z0, c, prev0, c0, tc, keep ? s0 : 0, h, s0, batch, units);
         }
         return new Pass(input, x, steps, batch, z, c, tc, h);
+    }
+
+    /** {@link #forward}'s loop on {@link VectorLstm}: each step in one pass, with no products in native memory. */
+    private Pass vectorForward(
+            boolean keep, float[] x, int nIn, float[] w, float[] rw, float[] bias, int steps, int batch, int units) {
+        int block = batch * units;
+        float[] gates = keep ? scratch.of("gates", steps * batch * 4 * units) : null;
+        float[] c = scratch.of(keep ? "c" : "c (ring)", (keep ? steps : 2) * block);
+        float[] tc = keep ? scratch.of("tanh c", steps * block) : null;
+        float[] h = scratch.of("h", steps * block);
+        float[] sums = VectorLstm.sums();
+        vectorPasses++;
+        for (int t = 0; t < steps; t++) {
+            int s0 = t * block;
+            int c0 = keep ? s0 : (t % 2) * block;
+            int prev0 = t == 0 ? -1 : keep ? s0 - block : ((t - 1) % 2) * block;
+            VectorLstm.step(
+                    x,
+                    t * batch * nIn,
+                    nIn,
+                    w,
+                    rw,
+                    bias,
+                    h,
+                    t == 0 ? -1 : s0 - block,
+                    s0,
+                    c,
+                    prev0,
+                    c0,
+                    gates,
+                    t * batch * 4 * units,
+                    tc,
+                    s0,
+                    batch,
+                    units,
+                    sums);
+        }
+        return new Pass(input, x, steps, batch, gates, c, tc, h);
     }
 
     @Override

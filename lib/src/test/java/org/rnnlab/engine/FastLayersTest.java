@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -86,30 +87,34 @@ class FastLayersTest extends GradientCheckSupport {
 
     /** How many forward passes the network's fast recurrent layers ran on their own loops (wrappers included). */
     static int fastPasses(MultiLayerNetwork net) {
+        return passes(net, l -> {
+            if (l instanceof FastLSTMLayer f) {
+                return f.fastPasses;
+            }
+            if (l instanceof FastSimpleRnnLayer f) {
+                return f.fastPasses;
+            }
+            return l instanceof GRULayer g ? g.fastPasses : 0;
+        });
+    }
+
+    /** {@code count} summed over the network's layers, inside wrappers and both halves of bidirectional ones. */
+    private static int passes(MultiLayerNetwork net, ToIntFunction<org.deeplearning4j.nn.api.Layer> count) {
         int n = 0;
         for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
-            n += fastPasses(l);
+            n += passes(l, count);
         }
         return n;
     }
 
-    private static int fastPasses(org.deeplearning4j.nn.api.Layer l) {
-        if (l instanceof FastLSTMLayer f) {
-            return f.fastPasses;
-        }
-        if (l instanceof FastSimpleRnnLayer f) {
-            return f.fastPasses;
-        }
-        if (l instanceof GRULayer g) {
-            return g.fastPasses;
-        }
+    private static int passes(org.deeplearning4j.nn.api.Layer l, ToIntFunction<org.deeplearning4j.nn.api.Layer> count) {
         if (l instanceof BidirectionalLastStepLayer b) {
-            return b.halves().stream().mapToInt(FastLayersTest::fastPasses).sum();
+            return b.halves().stream().mapToInt(h -> passes(h, count)).sum();
         }
         if (l instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer w) {
-            return fastPasses(w.getUnderlying());
+            return passes(w.getUnderlying(), count);
         }
-        return 0;
+        return count.applyAsInt(l);
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
@@ -254,6 +259,52 @@ class FastLayersTest extends GradientCheckSupport {
         INDArray labels = Nd4j.rand(DataType.DOUBLE, 2, 2);
         assertSameAsDl4j(nets, in, labels, null);
         assertTrue(fastPasses(nets[1]) >= 4, "both halves' fast loops ran");
+    }
+
+    /**
+     * An LSTM whose units fill whole SIMD vectors runs each step on {@link VectorLstm}: stacked, under
+     * {@code LastTimeStep} and in both directions of {@code BidirectionalLastStep}, with batches that leave rows
+     * outside its blocks of four.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 6, 8})
+    void lstmStepsInSimdRegistersMatchDl4j(int batch) {
+        int units = 32;
+        MultiLayerNetwork[] nets = pair(
+                "LSTM",
+                (k, f) -> base(f).layer(cell(k, f, 5, units))
+                        .layer(new LastTimeStep(cell(k, f, units, units)))
+                        .layer(new OutputLayer.Builder()
+                                .nIn(units)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .lossFunction(LossFunctions.LossFunction.MCXENT)
+                                .build())
+                        .build());
+        INDArray in = Nd4j.rand(DataType.DOUBLE, batch, 5, 7);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, batch, 2);
+        for (int i = 0; i < batch; i++) {
+            labels.putScalar(i, i % 2, 1.0);
+        }
+        assertSameAsDl4j(nets, in, labels, null);
+        assertTrue(vectorPasses(nets[1]) >= 4, "both layers' SIMD steps ran");
+
+        MultiLayerNetwork[] both = pair(
+                "LSTM",
+                (k, f) -> base(f).layer(new BidirectionalLastStep(cell(k, f, 5, units)))
+                        .layer(new OutputLayer.Builder()
+                                .nIn(2 * units)
+                                .nOut(2)
+                                .activation(Activation.IDENTITY)
+                                .lossFunction(LossFunctions.LossFunction.MSE)
+                                .build())
+                        .build());
+        assertSameAsDl4j(both, in, Nd4j.rand(DataType.DOUBLE, batch, 2), null);
+        assertTrue(vectorPasses(both[1]) >= 4, "both halves' SIMD steps ran");
+    }
+
+    private static int vectorPasses(MultiLayerNetwork net) {
+        return passes(net, l -> l instanceof FastLSTMLayer f ? f.vectorPasses : 0);
     }
 
     @org.junit.jupiter.api.Test
