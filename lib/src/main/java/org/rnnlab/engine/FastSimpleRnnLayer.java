@@ -29,6 +29,9 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
     /** How many forward passes took the fast path (tests check that it ran). */
     int fastPasses;
 
+    /** How many of them ran on {@link VectorRnn}. */
+    int vectorPasses;
+
     /** Creates the layer; called by {@link FastSimpleRnn#instantiate}. */
     public FastSimpleRnnLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -90,8 +93,27 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         float[] w = Rows.rowMajor(getParam(SimpleRnnParamInitializer.WEIGHT_KEY));
         float[] h = scratch.of("h", steps * batch * units);
         float[] bias = Rows.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
-        recurrent.right(Rows.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY)), units, units);
+        float[] rw = Rows.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY));
         int block = batch * units;
+        if (Nonlinear.VECTOR && VectorRnn.fits(units)) {
+            vectorPasses++;
+            for (int t = 0; t < steps; t++) {
+                VectorRnn.step(
+                        x,
+                        t * batch * nIn,
+                        nIn,
+                        w,
+                        rw,
+                        bias,
+                        h,
+                        t == 0 ? -1 : (t - 1) * block,
+                        t * block,
+                        batch,
+                        units);
+            }
+            return new Pass(input, x, steps, batch, h);
+        }
+        recurrent.right(rw, units, units);
         for (int t = 0; t < steps; t++) {
             int off = t * block;
             LoopMath.projectAhead(recurrent, t, steps, batch, x, nIn, w, units, h, off);

@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -262,16 +263,16 @@ class FastLayersTest extends GradientCheckSupport {
     }
 
     /**
-     * An LSTM whose units fill whole SIMD vectors runs each step on {@link VectorLstm}: stacked, under
+     * An LSTM or simple RNN whose units fill whole SIMD vectors runs each step on {@link VectorLstm} or {@link VectorRnn}: stacked, under
      * {@code LastTimeStep} and in both directions of {@code BidirectionalLastStep}, with batches that leave rows
      * outside its blocks of four.
      */
     @ParameterizedTest
-    @ValueSource(ints = {1, 6, 8})
-    void lstmStepsInSimdRegistersMatchDl4j(int batch) {
+    @CsvSource({"LSTM, 1", "LSTM, 6", "LSTM, 8", "SimpleRnn, 1", "SimpleRnn, 6", "SimpleRnn, 8"})
+    void stepsInSimdRegistersMatchDl4j(String kind, int batch) {
         int units = 32;
         MultiLayerNetwork[] nets = pair(
-                "LSTM",
+                kind,
                 (k, f) -> base(f).layer(cell(k, f, 5, units))
                         .layer(new LastTimeStep(cell(k, f, units, units)))
                         .layer(new OutputLayer.Builder()
@@ -290,7 +291,7 @@ class FastLayersTest extends GradientCheckSupport {
         assertTrue(vectorPasses(nets[1]) >= 4, "both layers' SIMD steps ran");
 
         MultiLayerNetwork[] both = pair(
-                "LSTM",
+                kind,
                 (k, f) -> base(f).layer(new BidirectionalLastStep(cell(k, f, 5, units)))
                         .layer(new OutputLayer.Builder()
                                 .nIn(2 * units)
@@ -304,7 +305,12 @@ class FastLayersTest extends GradientCheckSupport {
     }
 
     private static int vectorPasses(MultiLayerNetwork net) {
-        return passes(net, l -> l instanceof FastLSTMLayer f ? f.vectorPasses : 0);
+        return passes(net, l -> {
+            if (l instanceof FastLSTMLayer f) {
+                return f.vectorPasses;
+            }
+            return l instanceof FastSimpleRnnLayer f ? f.vectorPasses : 0;
+        });
     }
 
     @org.junit.jupiter.api.Test
