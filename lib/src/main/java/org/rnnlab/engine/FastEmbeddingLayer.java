@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -13,7 +14,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The computation of a {@link FastEmbedding}: DL4J's forward pass; in backprop, the gradient of each
+ * The computation of a {@link FastEmbedding}: DL4J's forward pass, written in the layout recurrent layers read
+ * fastest; in backprop, the gradient of each
  * embedding row is the sum of the output gradients at the positions holding that word, added up in
  * one pass over [batch × length] positions. Double precision, masks, biases and activations other
  * than identity go to DL4J's own implementation, which it extends.
@@ -27,13 +29,56 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         super(conf, dataType);
     }
 
+    private boolean fast() {
+        var c = layerConf();
+        return dataType == DataType.FLOAT
+                && maskArray == null
+                && !c.hasBias()
+                && c.getActivationFn() instanceof ActivationIdentity;
+    }
+
+    /**
+     * The embedded sequence with the rows laid out step by step ([time, batch, width] in memory, seen as DL4J's
+     * [batch, width, time]): the recurrent layer above reads it in one copy, where DL4J's layout needs a
+     * reordering pass. Input DL4J would reject (wrong rank or length, an index outside the vocabulary) goes to
+     * DL4J's code, for its message.
+     */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        var c = layerConf();
+        boolean shaped = input.rank() == 2 || (input.rank() == 3 && input.size(1) == 1);
+        if (!fast() || !shaped || (!c.isInferInputLength() && input.size(input.rank() - 1) != c.getInputLength())) {
+            return super.activate(training, workspaceMgr);
+        }
+        int batch = (int) input.size(0);
+        int length = (int) input.size(input.rank() - 1);
+        int width = (int) c.getNOut();
+        int vocabulary = (int) c.getNIn();
+        float[] words = Rows.rowMajor(input.reshape(input.ordering(), batch, length));
+        for (float word : words) {
+            if (!(word >= 0 && word < vocabulary)) {
+                return super.activate(training, workspaceMgr);
+            }
+        }
+        if (c.isInferInputLength()) {
+            c.setInputLength(length);
+        }
+        float[] table = Rows.rowMajor(getParam(DefaultParamInitializer.WEIGHT_KEY));
+        float[] rows = scratch.of("rows", length * batch * width);
+        for (int t = 0; t < length; t++) {
+            for (int i = 0; i < batch; i++) {
+                System.arraycopy(table, (int) words[i * length + t] * width, rows, (t * batch + i) * width, width);
+            }
+        }
+        INDArray out = Rows.toNcw(rows, length, batch, width, dataType, workspaceMgr, ArrayType.ACTIVATIONS);
+        return c.getOutputFormat() == RNNFormat.NCW ? out : out.permute(0, 2, 1);
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         var c = layerConf();
-        if (dataType != DataType.FLOAT
-                || maskArray != null
-                || c.hasBias()
-                || !(c.getActivationFn() instanceof ActivationIdentity)) {
+        if (!fast()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);

@@ -313,6 +313,50 @@ class FastLayersTest extends GradientCheckSupport {
         });
     }
 
+    /**
+     * The embedding lays its rows out step by step, yet reads as DL4J's output in either format and for either input
+     * shape and any length; input DL4J rejects (an index outside the vocabulary, a rank-3 input of more than one
+     * channel) gets DL4J's message.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"NCW", "NWC"})
+    void embeddingOutputIsDl4jsAndItsMessagesToo(String format) {
+        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> base(f).layer((f
+                                ? new FastEmbedding.Builder()
+                                : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
+                        .nIn(6)
+                        .nOut(3)
+                        .inputLength(5)
+                        .outputDataFormat(org.deeplearning4j.nn.conf.RNNFormat.valueOf(format))
+                        .build())
+                .build();
+        MultiLayerNetwork[] nets = pair("embedding", conf);
+        org.deeplearning4j.nn.api.Layer dl4j = nets[0].getLayer(0);
+        org.deeplearning4j.nn.api.Layer fast = nets[1].getLayer(0);
+        LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
+        INDArray words = Nd4j.create(new double[][] {{2, 0, 2, 5, 1}, {4, 3, 1, 1, 0}, {5, 5, 2, 0, 3}});
+        INDArray shorter =
+                Nd4j.create(new double[][] {{1, 4, 4, 0}, {3, 2, 5, 5}}); // the length is read from the input
+        for (INDArray in : new INDArray[] {words, words.reshape(3, 1, 5), words.dup('f'), shorter}) {
+            INDArray out = fast.activate(single(in), false, none);
+            String what = "embedded " + java.util.Arrays.toString(in.shape()) + " " + in.ordering();
+            assertClose(dl4j.activate(in, false, none), out.castTo(DataType.DOUBLE), 1e-6, what);
+            assertEquals(
+                    in.size(0) * 3, out.stride(format.equals("NCW") ? 2 : 1), what + ": rows laid out step by step");
+        }
+        for (INDArray bad : new INDArray[] {
+            Nd4j.create(new double[][] {{2, 0, 6, 5, 1}}),
+            Nd4j.create(new double[][] {{2, 0, -1, 5, 1}}),
+            words.reshape(3, 5, 1)
+        }) {
+            Exception expected = org.junit.jupiter.api.Assertions.assertThrows(
+                    RuntimeException.class, () -> dl4j.activate(bad, false, none));
+            Exception actual = org.junit.jupiter.api.Assertions.assertThrows(
+                    RuntimeException.class, () -> fast.activate(single(bad), false, none));
+            assertEquals(expected.getMessage(), actual.getMessage());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void embeddingMatchesDl4j() {
         BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> base(f).layer((f
