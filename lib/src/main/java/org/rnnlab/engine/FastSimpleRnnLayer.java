@@ -29,7 +29,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
     /** How many forward passes took the fast path (tests check that it ran). */
     int fastPasses;
 
-    /** How many of them ran on {@link VectorRnn}. */
+    /** How many of them ran on {@link VectorProducts}. */
     int vectorPasses;
 
     /** Creates the layer; called by {@link FastSimpleRnn#instantiate}. */
@@ -95,21 +95,19 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         float[] bias = Rows.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
         float[] rw = Rows.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY));
         int block = batch * units;
-        if (Nonlinear.VECTOR && VectorRnn.fits(units)) {
+        if (Nonlinear.VECTOR && VectorProducts.fits(units)) {
+            // Each step: the bias, x_t·W and h_{t-1}·RW added straight into the step's outputs, then tanh.
             vectorPasses++;
             for (int t = 0; t < steps; t++) {
-                VectorRnn.step(
-                        x,
-                        t * batch * nIn,
-                        nIn,
-                        w,
-                        rw,
-                        bias,
-                        h,
-                        t == 0 ? -1 : (t - 1) * block,
-                        t * block,
-                        batch,
-                        units);
+                int off = t * block;
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(bias, 0, h, off + i * units, units);
+                }
+                VectorProducts.addProduct(x, t * batch * nIn, nIn, w, 0, units, h, off, units, batch, units);
+                if (t > 0) {
+                    VectorProducts.addProduct(h, off - block, units, rw, 0, units, h, off, units, batch, units);
+                }
+                Nonlinear.tanh(h, off, h, off, block);
             }
             return new Pass(input, x, steps, batch, h);
         }

@@ -53,6 +53,11 @@ public class GRULayer extends BaseRecurrentLayer<GRU> implements ReversiblePredi
     /** How many forward passes took the fast path (tests check that it ran). */
     int fastPasses;
 
+    /** How many of them computed their step products on {@code VectorProducts}. */
+    int vectorPasses() {
+        return loop == null ? 0 : loop.vectorPasses;
+    }
+
     /** Creates the layer; called by {@link GRU#instantiate}. */
     public GRULayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);

@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The time loop of a {@link GRU} with sigmoid gates and a tanh candidate over single-precision
  * arrays: the forward pass (training and prediction alike) and backpropagation through time of
  * {@link GRULayer}'s fast path. Rows are time-major (row t·batch + i is example i at step t); the
- * gates' columns are z, r, h as in the layer's parameters; each step's recurrent products go through
- * {@link Sgemm}.
+ * gates' columns are z, r, h as in the layer's parameters; each step's products go through
+ * {@link VectorProducts} where the units fill its spans, through {@link Sgemm} otherwise.
  */
 final class GruLoop {
 
@@ -31,6 +31,9 @@ final class GruLoop {
     private final Sgemm first = new Sgemm();
     private final Scratch scratch = new Scratch();
     private final Sgemm second = new Sgemm();
+
+    /** How many forward passes computed their step products on {@link VectorProducts} (tests check that they ran). */
+    int vectorPasses;
 
     /** The product wrapper of the whole-pass products (it also computes the first recurrent product of each step). */
     Sgemm products() {
@@ -67,6 +70,8 @@ final class GruLoop {
             first.right(columns(rw, width, 0, 2 * n), n, 2 * n);
             second.right(columns(rw, width, 2 * n, width), n, n);
         }
+        boolean simd = Nonlinear.VECTOR && VectorProducts.fits(n);
+        vectorPasses += simd ? 1 : 0;
         float[] zr = new float[batch * 2 * n];
         float[] rh = new float[batch * n];
         for (int t = 0; t < steps; t++) {
@@ -75,16 +80,34 @@ final class GruLoop {
             int rec0 = row0 * recWidth;
             int h0 = row0 * n;
             int prev0 = t > 0 ? h0 - batch * n : -1;
-            LoopMath.projectAhead(first, t, steps, batch, x, nIn, wRows, width, a, a0);
-            LoopMath.addBias(a, a0, batch, width, bias, 0);
+            if (simd) {
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(bias, 0, a, a0 + i * width, width);
+                }
+                VectorProducts.addProduct(x, row0 * nIn, nIn, wRows, 0, width, a, a0, width, batch, width);
+            } else {
+                LoopMath.projectAhead(first, t, steps, batch, x, nIn, wRows, width, a, a0);
+                LoopMath.addBias(a, a0, batch, width, bias, 0);
+            }
             if (resetAfter) {
                 for (int i = 0; i < batch; i++) {
                     System.arraycopy(bias, width, rec, rec0 + i * width, width); // the recurrent biases c
                 }
-                if (t > 0) {
+                if (t > 0 && simd) {
+                    VectorProducts.addProduct(h, prev0, n, rw, 0, width, rec, rec0, width, batch, width);
+                } else if (t > 0) {
                     first.mulAdd(h, prev0, rec, rec0, batch);
                 }
                 gatesAfter(a, a0, rec, rec0, batch);
+            } else if (simd) {
+                // h_{t-1}·RW_zr straight into z and r's sums; then (r ⊙ h_{t-1})·RW_h into the candidate's.
+                if (t > 0) {
+                    VectorProducts.addProduct(h, prev0, n, rw, 0, width, a, a0, width, batch, 2 * n);
+                }
+                gatesBefore(a, a0, null, h, prev0, rec, rec0, batch);
+                if (t > 0) {
+                    VectorProducts.addProduct(rec, rec0, n, rw, 2 * n, width, a, a0 + 2 * n, width, batch, n);
+                }
             } else {
                 Arrays.fill(zr, 0f);
                 if (t > 0) {
@@ -121,14 +144,14 @@ final class GruLoop {
 
     /**
      * resetAfter = false: z, r = σ(a + zr) in place in a (zr = h_{t-1}·RW_zr, ignored at the first step,
-     * {@code prev0} < 0), and r ⊙ h_{t-1} into {@code rh} at {@code rh0}.
+     * {@code prev0} < 0, and null where a already holds it), and r ⊙ h_{t-1} into {@code rh} at {@code rh0}.
      */
     private void gatesBefore(float[] a, int a0, float[] zr, float[] h, int prev0, float[] rh, int rh0, int batch) {
         int n = units;
         int width = 3 * n;
         for (int i = 0; i < batch; i++) {
             int zo = a0 + i * width;
-            if (prev0 >= 0) {
+            if (prev0 >= 0 && zr != null) {
                 for (int k = 0; k < 2 * n; k++) {
                     a[zo + k] += zr[i * 2 * n + k];
                 }

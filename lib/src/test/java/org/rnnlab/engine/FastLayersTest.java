@@ -263,7 +263,7 @@ class FastLayersTest extends GradientCheckSupport {
     }
 
     /**
-     * An LSTM or simple RNN whose units fill whole SIMD vectors runs each step on {@link VectorLstm} or {@link VectorRnn}: stacked, under
+     * An LSTM or simple RNN whose units fill whole SIMD vectors runs each step on {@link VectorLstm} or {@link VectorProducts}: stacked, under
      * {@code LastTimeStep} and in both directions of {@code BidirectionalLastStep}, with batches that leave rows
      * outside its blocks of four.
      */

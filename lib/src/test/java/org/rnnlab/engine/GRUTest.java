@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -347,11 +348,16 @@ class GRUTest extends GradientCheckSupport {
 
     /** A classifier of two stacked GRUs (the second under LastTimeStep) in the given precision. */
     private static MultiLayerConfiguration stacked(DataType type, boolean resetAfter) {
+        return stacked(type, resetAfter, 5, 4);
+    }
+
+    /** As {@link #stacked(DataType, boolean)}, with the given numbers of units. */
+    private static MultiLayerConfiguration stacked(DataType type, boolean resetAfter, int first, int second) {
         return base(type)
-                .layer(gru(3, 5, resetAfter))
-                .layer(new LastTimeStep(gru(5, 4, resetAfter)))
+                .layer(gru(3, first, resetAfter))
+                .layer(new LastTimeStep(gru(first, second, resetAfter)))
                 .layer(new OutputLayer.Builder()
-                        .nIn(4)
+                        .nIn(second)
                         .nOut(2)
                         .activation(Activation.SOFTMAX)
                         .lossFunction(LossFunctions.LossFunction.MCXENT)
@@ -366,15 +372,23 @@ class GRUTest extends GradientCheckSupport {
         return nd;
     }
 
+    /**
+     * Small layers run their step products on OpenBLAS, layers of 32 units in SIMD registers ({@code VectorProducts}:
+     * six rows leave two outside its blocks of four).
+     */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void fastLoopGivesTheNd4jLoopsOutputsAndGradientsToFloatPrecision(boolean resetAfter) {
-        MultiLayerNetwork nd = net(stacked(DataType.DOUBLE, resetAfter));
-        MultiLayerNetwork fast = new MultiLayerNetwork(stacked(DataType.FLOAT, resetAfter));
+    @CsvSource({"false, 5, 4", "true, 5, 4", "false, 32, 32", "true, 32, 32"})
+    void fastLoopGivesTheNd4jLoopsOutputsAndGradientsToFloatPrecision(boolean resetAfter, int first, int second) {
+        MultiLayerNetwork nd = net(stacked(DataType.DOUBLE, resetAfter, first, second));
+        MultiLayerNetwork fast = new MultiLayerNetwork(stacked(DataType.FLOAT, resetAfter, first, second));
         fast.init(nd.params().castTo(DataType.FLOAT), true);
         assertEquals(2, gruLayers(fast).size());
-        INDArray in = Nd4j.rand(DataType.DOUBLE, 3, 3, 7);
-        INDArray labels = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0}});
+        int batch = first == 32 ? 6 : 3;
+        INDArray in = Nd4j.rand(DataType.DOUBLE, batch, 3, 7);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, batch, 2);
+        for (int i = 0; i < batch; i++) {
+            labels.putScalar(i, i % 2 == 0 ? 0 : 1, 1.0);
+        }
         INDArray out = fast.output(in.castTo(DataType.FLOAT));
         assertEquals(DataType.FLOAT, out.dataType());
         assertEquals(
@@ -390,6 +404,9 @@ class GRUTest extends GradientCheckSupport {
         assertTrue(nd.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "gradients are not all zero");
         assertEquals(0.0, diff.amaxNumber().doubleValue(), 2e-5, "gradients");
         assertTrue(gruLayers(fast).stream().allMatch(g -> g.fastPasses > 0), "the fast loops ran");
+        assertTrue(
+                gruLayers(fast).stream().allMatch(g -> (g.vectorPasses() > 0) == (first == 32)),
+                "the SIMD products ran where the units fill their spans");
         assertTrue(gruLayers(nd).stream().allMatch(g -> g.fastPasses == 0), "the reference ran the ND4J loop");
     }
 
