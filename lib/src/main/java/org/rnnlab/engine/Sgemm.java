@@ -9,7 +9,8 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The engine's one matrix product: single-precision products of row-major blocks of Java arrays,
- * computed by OpenBLAS (the BLAS ND4J ships) after one native copy of each operand. A layer keeps one
+ * computed by OpenBLAS (the BLAS ND4J ships) after one native copy of each operand, except the small
+ * per-step products, which {@link VectorProducts} computes where it can. A layer keeps one
  * instance, whose native buffers grow to the largest operand and are then reused from batch to batch
  * (allocating and freeing tens of megabytes per product cost more than the product). Used two ways:
  * {@link #product} for products over many steps at once, and {@link #right} with {@link #mulAdd} for
@@ -50,6 +51,7 @@ final class Sgemm {
     private FloatPointer productB = new FloatPointer(0);
     private FloatPointer productC = new FloatPointer(0);
     private final FloatPointer[] held = {new FloatPointer(0), new FloatPointer(0)};
+    private float[] rightRows;
     private int k;
     private int m;
 
@@ -121,14 +123,26 @@ final class Sgemm {
 
     /** Sets b [k × m], the right-hand factor of the step products that follow. */
     void right(float[] b, int k, int m) {
-        this.right = ensure(this.right, k * m);
-        this.right.put(b, 0, k * m);
         this.k = k;
         this.m = m;
+        if (Nonlinear.VECTOR && VectorProducts.fits(m)) {
+            this.rightRows = b.clone(); // products in SIMD registers, straight from the Java arrays
+            return;
+        }
+        this.rightRows = null;
+        this.right = ensure(this.right, k * m);
+        this.right.put(b, 0, k * m);
     }
 
-    /** y[rows × m] += a[rows × k] · b, with a and y starting at the given offsets (rows contiguous). */
+    /**
+     * y[rows × m] += a[rows × k] · b, with a and y starting at the given offsets (rows contiguous): in SIMD registers
+     * ({@link VectorProducts}) where m fills its spans, by OpenBLAS otherwise.
+     */
     void mulAdd(float[] a, int aOff, float[] y, int yOff, int rows) {
+        if (rightRows != null) {
+            VectorProducts.addProduct(a, aOff, k, rightRows, 0, m, y, yOff, m, rows, m);
+            return;
+        }
         int inLen = rows * k;
         int outLen = rows * m;
         left = ensure(left, inLen);
