@@ -150,7 +150,7 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         float[] rw = Rows.rowMajor(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
         boolean keep = training;
         int block = batch * units;
-        if (Nonlinear.VECTOR && VectorLstm.fits(units)) {
+        if (Nonlinear.VECTOR && VectorLstm.fits(nIn, units)) {
             return vectorForward(keep, x, nIn, w, rw, bias, steps, batch, units);
         }
         recurrent.right(rw, units, width);

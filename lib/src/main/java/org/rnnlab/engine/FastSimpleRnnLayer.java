@@ -95,7 +95,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
         float[] bias = Rows.rowMajor(getParam(SimpleRnnParamInitializer.BIAS_KEY));
         float[] rw = Rows.rowMajor(getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY));
         int block = batch * units;
-        if (Nonlinear.VECTOR && VectorProducts.fits(units)) {
+        if (Nonlinear.VECTOR && VectorProducts.fits(units, (long) (nIn + units) * units)) {
             // Each step: the bias, x_t·W and h_{t-1}·RW added straight into the step's outputs, then tanh.
             vectorPasses++;
             for (int t = 0; t < steps; t++) {

@@ -70,7 +70,7 @@ final class GruLoop {
             first.right(columns(rw, width, 0, 2 * n), n, 2 * n);
             second.right(columns(rw, width, 2 * n, width), n, n);
         }
-        boolean simd = Nonlinear.VECTOR && VectorProducts.fits(n);
+        boolean simd = Nonlinear.VECTOR && VectorProducts.fits(n, (long) (nIn + n) * width);
         vectorPasses += simd ? 1 : 0;
         float[] zr = new float[batch * 2 * n];
         float[] rh = new float[batch * n];

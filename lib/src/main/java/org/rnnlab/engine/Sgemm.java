@@ -125,7 +125,7 @@ final class Sgemm {
     void right(float[] b, int k, int m) {
         this.k = k;
         this.m = m;
-        if (Nonlinear.VECTOR && VectorProducts.fits(m)) {
+        if (Nonlinear.VECTOR && VectorProducts.fits(m, (long) k * m)) {
             this.rightRows = b.clone(); // products in SIMD registers, straight from the Java arrays
             return;
         }

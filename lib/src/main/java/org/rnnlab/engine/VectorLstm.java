@@ -20,9 +20,12 @@ final class VectorLstm {
 
     private VectorLstm() {}
 
-    /** Whether a layer of {@code units} units can use this kernel (a whole number of vectors per gate). */
-    static boolean fits(int units) {
-        return units % L == 0;
+    /**
+     * Whether a layer of {@code nIn} inputs and {@code units} units uses this kernel: a whole number of vectors per
+     * gate, and weights that stay in cache ({@link VectorProducts#MAX_WEIGHTS}).
+     */
+    static boolean fits(int nIn, int units) {
+        return units % L == 0 && (long) (nIn + units) * 4 * units <= VectorProducts.MAX_WEIGHTS;
     }
 
     /** The scratch array {@link #step} needs for its sums. */

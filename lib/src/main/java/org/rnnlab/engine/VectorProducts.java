@@ -19,14 +19,24 @@ final class VectorProducts {
 
     private VectorProducts() {}
 
-    /** Whether products of {@code cols} columns can use this kernel (a whole number of two-vector spans). */
-    static boolean fits(int cols) {
-        return cols % SPAN == 0;
+    /**
+     * The most weights (floats) a step may read for the register kernels to pay: 64 KB, the course's layers' 32 KB
+     * with room. Every block of four rows reads all of them again, which is cheap while they sit in the core's first
+     * cache; the wide layers of notebook 6.10 (0.3–1.5 MB) ran 20–50 % slower this way than on OpenBLAS.
+     */
+    static final int MAX_WEIGHTS = 16 * 1024;
+
+    /**
+     * Whether products of {@code cols} columns, with {@code weights} floats of weights read per step, use this
+     * kernel: a whole number of two-vector spans, and weights that stay in cache ({@link #MAX_WEIGHTS}).
+     */
+    static boolean fits(int cols, long weights) {
+        return cols % SPAN == 0 && weights <= MAX_WEIGHTS;
     }
 
     /**
      * y[rows × cols] += in[rows × n] · m[n × cols]: in's rows from {@code in0}, {@code n} values each; m's rows from
-     * {@code m0}, {@code ldm} apart; y's rows from {@code y0}, {@code ldy} apart. {@code cols} must {@link #fits}.
+     * {@code m0}, {@code ldm} apart; y's rows from {@code y0}, {@code ldy} apart. {@code cols} must be a whole number of spans ({@link #fits}).
      */
     static void addProduct(
             float[] in, int in0, int n, float[] m, int m0, int ldm, float[] y, int y0, int ldy, int rows, int cols) {
