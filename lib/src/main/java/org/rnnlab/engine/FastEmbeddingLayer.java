@@ -12,6 +12,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The computation of a {@link FastEmbedding}: DL4J's forward pass, written in the layout recurrent layers read
@@ -64,14 +65,20 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         if (c.isInferInputLength()) {
             c.setInputLength(length);
         }
-        float[] table = Rows.rowMajor(getParam(DefaultParamInitializer.WEIGHT_KEY));
-        float[] rows = scratch.of("rows", length * batch * width);
+        int[] rowsInOrder = new int[length * batch]; // the table's row for each position, step by step
         for (int t = 0; t < length; t++) {
             for (int i = 0; i < batch; i++) {
-                System.arraycopy(table, (int) words[i * length + t] * width, rows, (t * batch + i) * width, width);
+                rowsInOrder[t * batch + i] = (int) words[i * length + t];
             }
         }
-        INDArray out = Rows.toNcw(rows, length, batch, width, dataType, workspaceMgr, ArrayType.ACTIVATIONS);
+        INDArray steps = workspaceMgr.createUninitialized(
+                ArrayType.ACTIVATIONS, dataType, new long[] {length, batch, width}, 'c');
+        Nd4j.pullRows(
+                getParam(DefaultParamInitializer.WEIGHT_KEY),
+                steps.reshape('c', (long) length * batch, width),
+                1,
+                rowsInOrder);
+        INDArray out = steps.permute(1, 2, 0);
         return c.getOutputFormat() == RNNFormat.NCW ? out : out.permute(0, 2, 1);
     }
 
