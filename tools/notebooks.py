@@ -244,15 +244,32 @@ def resolve(names):
     return found
 
 
+def default_jobs():
+    """Notebooks run at a time unless told: the cores, at most 4."""
+    return min(os.cpu_count() or 1, 4)
+
+
+def kernel_threads(jobs):
+    """Threads each kernel's trainer uses when `jobs` notebooks run at a time: RNNLAB_THREADS where set, otherwise
+    the cores shared out, so that kernels side by side do not fight over them."""
+    return int(os.environ.get("RNNLAB_THREADS") or max(1, (os.cpu_count() or 1) // max(1, jobs)))
+
+
 def cmd_execute(paths, out, timeout, kernel=None, jobs=1):
-    """Runs the notebooks, `jobs` at a time (each kernel trains on one core); those that read the others'
-    records run after all the rest."""
+    """Runs the notebooks, `jobs` at a time (the cores shared out between their kernels, see kernel_threads);
+    those that read the others' records run after all the rest."""
     from concurrent.futures import ProcessPoolExecutor
 
     out_dir = Path(out)
     failed = 0
     mode = os.environ.get("RNNLAB_MODE", "full")
-    print(f"Executing {len(paths)} notebook(s) in {mode} mode, {jobs} at a time; results in {out_dir}", flush=True)
+    threads = kernel_threads(jobs)
+    os.environ["RNNLAB_THREADS"] = str(threads)  # the kernels inherit it
+    print(
+        f"Executing {len(paths)} notebook(s) in {mode} mode, {jobs} at a time on {threads} thread(s) each;"
+        f" results in {out_dir}",
+        flush=True,
+    )
     last = [p for p in paths if runs_last(p)]
     waves = [[p for p in paths if p not in last], last]
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -295,7 +312,8 @@ def machine_line(records, seeds):
     return (
         f"Measured by `./lab run{' --full' if full else ''}{' --seeds ' + ','.join(seeds) if seeds else ''}` on "
         f"{max(r['date'] for r in records)}: {os.cpu_count()} cores ({cpu}), {java}, DL4J 1.0.0-M2.1, "
-        f"`OMP_NUM_THREADS=1`. {runs}"
+        f"`OMP_NUM_THREADS=1`, {default_jobs()} notebooks at a time, each training on "
+        f"{kernel_threads(default_jobs())} thread(s). {runs}"
     )
 
 
@@ -382,7 +400,7 @@ def main():
     ex.add_argument(
         "--jobs",
         type=int,
-        default=min(os.cpu_count() or 1, 4),
+        default=default_jobs(),
         help="notebooks run at a time (default: the cores, at most 4)",
     )
     ex.add_argument("notebooks", nargs="+")

@@ -183,32 +183,10 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         float[] c = scratch.of(keep ? "c" : "c (ring)", (keep ? steps : 2) * block);
         float[] tc = keep ? scratch.of("tanh c", steps * block) : null;
         float[] h = scratch.of("h", steps * block);
-        float[] sums = VectorLstm.sums();
         vectorPasses++;
+        VectorLstm pass = new VectorLstm(w, rw, bias, nIn, units, batch, h, c, gates, tc);
         for (int t = 0; t < steps; t++) {
-            int s0 = t * block;
-            int c0 = keep ? s0 : (t % 2) * block;
-            int prev0 = t == 0 ? -1 : keep ? s0 - block : ((t - 1) % 2) * block;
-            VectorLstm.step(
-                    x,
-                    t * batch * nIn,
-                    nIn,
-                    w,
-                    rw,
-                    bias,
-                    h,
-                    t == 0 ? -1 : s0 - block,
-                    s0,
-                    c,
-                    prev0,
-                    c0,
-                    gates,
-                    t * batch * 4 * units,
-                    tc,
-                    s0,
-                    batch,
-                    units,
-                    sums);
+            pass.step(x, t);
         }
         return new Pass(input, x, steps, batch, gates, c, tc, h);
     }

@@ -18,8 +18,6 @@ final class VectorLstm {
     /** Rows whose sums share each weight load: 16 accumulators, four weight vectors and a broadcast in registers. */
     private static final int ROWS = 4;
 
-    private VectorLstm() {}
-
     /**
      * Whether a layer of {@code nIn} inputs and {@code units} units uses this kernel: a whole number of vectors per
      * gate, and weights that stay in cache ({@link VectorProducts#MAX_WEIGHTS}).
@@ -28,41 +26,57 @@ final class VectorLstm {
         return units % L == 0 && (long) (nIn + units) * 4 * units <= VectorProducts.MAX_WEIGHTS;
     }
 
-    /** The scratch array {@link #step} needs for its sums. */
-    static float[] sums() {
-        return new float[ROWS * 4 * L];
-    }
+    private final float[] w;
+    private final float[] rw;
+    private final float[] b;
+    private final int nIn;
+    private final int units;
+    private final int batch;
+    private final float[] h;
+    private final float[] c;
+    private final float[] gates;
+    private final float[] tc;
+    private final float[] sums = new float[ROWS * 4 * L];
 
     /**
-     * One step for {@code batch} rows, DL4J's gate order g, f, o, i in W [nIn × 4·units] and RW [units × 4·units]
-     * (row-major) and b. Reads x's rows from {@code x0} ({@code nIn} values each), the previous outputs and cell
-     * states from {@code hPrev0} and {@code cPrev0} (none when negative: the first step); writes the cell states
-     * at {@code c0} and outputs at {@code h0}, and, where {@code gates} is given (training), the activated gates at
-     * {@code g0} (rows of 4·units) and the cell states' tanh at {@code tc0}.
+     * A forward pass over {@code batch} rows with W [nIn × 4·units], RW [units × 4·units] (row-major, DL4J's gate
+     * order g, f, o, i) and b, writing every step's outputs into h. In training ({@code gates} given) every step's
+     * cell states go into c, activated gates into {@code gates} (rows of 4·units) and the states' tanh into tc;
+     * in prediction ({@code gates} and tc null) c is a ring of two steps' cell states.
      */
-    static void step(
-            float[] x,
-            int x0,
-            int nIn,
+    VectorLstm(
             float[] w,
             float[] rw,
             float[] b,
-            float[] h,
-            int hPrev0,
-            int h0,
-            float[] c,
-            int cPrev0,
-            int c0,
-            float[] gates,
-            int g0,
-            float[] tc,
-            int tc0,
-            int batch,
+            int nIn,
             int units,
-            float[] sums) {
+            int batch,
+            float[] h,
+            float[] c,
+            float[] gates,
+            float[] tc) {
+        this.w = w;
+        this.rw = rw;
+        this.b = b;
+        this.nIn = nIn;
+        this.units = units;
+        this.batch = batch;
+        this.h = h;
+        this.c = c;
+        this.gates = gates;
+        this.tc = tc;
+    }
+
+    /** Step t, from x's rows of that step (time-major rows of nIn values). */
+    void step(float[] x, int t) {
+        int block = batch * units;
+        int h0 = t * block;
+        int hPrev0 = t == 0 ? -1 : h0 - block;
+        int c0 = gates != null ? h0 : (t % 2) * block;
+        int cPrev0 = t == 0 ? -1 : gates != null ? h0 - block : ((t - 1) % 2) * block;
+        int x0 = t * batch * nIn;
         int width = 4 * units;
-        int i = 0;
-        for (; i < batch; i += ROWS) {
+        for (int i = 0; i < batch; i += ROWS) {
             int rows = Math.min(ROWS, batch - i);
             for (int j = 0; j < units; j += L) {
                 for (int r = 0; r < rows; r++) {
@@ -83,7 +97,7 @@ final class VectorLstm {
                         }
                     }
                 }
-                cells(sums, rows, i, j, h, h0, c, cPrev0, c0, gates, g0, tc, tc0, units);
+                cells(rows, i, j, h0, cPrev0, c0, t * batch * width);
             }
         }
     }
@@ -177,23 +191,10 @@ final class VectorLstm {
 
     /**
      * The cell for {@code rows} rows from row {@code i}, units j .. j+L, from their gate sums (g, f, o, i per row,
-     * one vector each): c = σ(f)⊙c_prev + σ(i)⊙tanh(g), h = σ(o)⊙tanh(c).
+     * one vector each): c = σ(f)⊙c_prev + σ(i)⊙tanh(g), h = σ(o)⊙tanh(c); the step's outputs from {@code h0}, cell
+     * states from {@code c0} (the previous ones from {@code cPrev0}, none when negative), gates from {@code g0}.
      */
-    private static void cells(
-            float[] sums,
-            int rows,
-            int i,
-            int j,
-            float[] h,
-            int h0,
-            float[] c,
-            int cPrev0,
-            int c0,
-            float[] gates,
-            int g0,
-            float[] tc,
-            int tc0,
-            int units) {
+    private void cells(int rows, int i, int j, int h0, int cPrev0, int c0, int g0) {
         for (int r = 0; r < rows; r++) {
             int s = 4 * r * L;
             FloatVector g = FloatVector.fromArray(S, sums, s).lanewise(VectorOperators.TANH);
@@ -214,7 +215,7 @@ final class VectorLstm {
                 f.intoArray(gates, z + units);
                 o.intoArray(gates, z + 2 * units);
                 in.intoArray(gates, z + 3 * units);
-                tanhCell.intoArray(tc, tc0 + u);
+                tanhCell.intoArray(tc, h0 + u);
             }
         }
     }

@@ -55,6 +55,16 @@ class FastLayersTest extends GradientCheckSupport {
         };
     }
 
+    /** An embedding of 6 words into 3 values for sequences of 5: DL4J's or the fast one. */
+    private static org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder embedding(boolean fast) {
+        return (fast
+                        ? new FastEmbedding.Builder()
+                        : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
+                .nIn(6)
+                .nOut(3)
+                .inputLength(5);
+    }
+
     /** The reference (DL4J's own layers) in double precision, the fast layers in single, as the notebooks run. */
     private static NeuralNetConfiguration.ListBuilder base(boolean fast) {
         return new NeuralNetConfiguration.Builder()
@@ -321,12 +331,7 @@ class FastLayersTest extends GradientCheckSupport {
     @ParameterizedTest
     @ValueSource(strings = {"NCW", "NWC"})
     void embeddingOutputIsDl4jsAndItsMessagesToo(String format) {
-        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> base(f).layer((f
-                                ? new FastEmbedding.Builder()
-                                : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
-                        .nIn(6)
-                        .nOut(3)
-                        .inputLength(5)
+        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> base(f).layer(embedding(f)
                         .outputDataFormat(org.deeplearning4j.nn.conf.RNNFormat.valueOf(format))
                         .build())
                 .build();
@@ -359,21 +364,16 @@ class FastLayersTest extends GradientCheckSupport {
 
     @org.junit.jupiter.api.Test
     void embeddingMatchesDl4j() {
-        BiFunction<String, Boolean, MultiLayerConfiguration> conf = (k, f) -> base(f).layer((f
-                                ? new FastEmbedding.Builder()
-                                : new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder())
-                        .nIn(6)
-                        .nOut(3)
-                        .inputLength(5)
-                        .build())
-                .layer(new LastTimeStep(cell("LSTM", f, 3, 4)))
-                .layer(new OutputLayer.Builder()
-                        .nIn(4)
-                        .nOut(2)
-                        .activation(Activation.SOFTMAX)
-                        .lossFunction(LossFunctions.LossFunction.MCXENT)
-                        .build())
-                .build();
+        BiFunction<String, Boolean, MultiLayerConfiguration> conf =
+                (k, f) -> base(f).layer(embedding(f).build())
+                        .layer(new LastTimeStep(cell("LSTM", f, 3, 4)))
+                        .layer(new OutputLayer.Builder()
+                                .nIn(4)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .lossFunction(LossFunctions.LossFunction.MCXENT)
+                                .build())
+                        .build();
         MultiLayerNetwork[] nets = pair("LSTM", conf);
         assertTrue(
                 nets[1].getLayerWiseConfigurations().getConf(0).getLayer()
