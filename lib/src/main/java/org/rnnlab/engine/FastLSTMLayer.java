@@ -15,8 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The computation of a {@link FastLSTM}: DL4J's LSTM equations and parameters, with the time loop
- * run over single-precision arrays instead of a dozen ND4J calls per step; training and prediction
- * share one step function. Configurations it was not written for (double precision, as in gradient
+ * run over single-precision arrays instead of a dozen ND4J calls per step: each step in SIMD registers
+ * ({@link VectorLstm}) where the layer is small enough, with OpenBLAS products otherwise; training and
+ * prediction share the same steps. Configurations it was not written for (double precision, as in gradient
  * checks; masks; an activation other than tanh or gates other than sigmoid; weight noise; truncated
  * BPTT; stored state) go to DL4J's own implementation, which it extends.
  *
@@ -32,9 +33,10 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
     private Pass kept;
     private final Sgemm recurrent = new Sgemm();
     private final Scratch scratch = new Scratch();
-    /** How many forward passes took the fast path, and how many of them {@link VectorLstm}'s (tests check that they ran). */
+    /** How many forward passes took the fast path (tests check that it ran). */
     int fastPasses;
 
+    /** How many of them ran on {@link VectorLstm} (tests check that it ran). */
     int vectorPasses;
 
     /** Creates the layer; called by {@link FastLSTM#instantiate}. */
