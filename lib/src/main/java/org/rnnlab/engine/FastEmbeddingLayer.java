@@ -57,19 +57,18 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         int width = (int) c.getNOut();
         int vocabulary = (int) c.getNIn();
         float[] words = Rows.rowMajor(input.reshape(input.ordering(), batch, length));
-        for (float word : words) {
-            if (!(word >= 0 && word < vocabulary)) {
-                return super.activate(training, workspaceMgr);
+        int[] rowsInOrder = new int[length * batch]; // the table's row for each position, step by step
+        for (int t = 0; t < length; t++) {
+            for (int i = 0; i < batch; i++) {
+                float word = words[i * length + t];
+                if (!(word >= 0 && word < vocabulary)) {
+                    return super.activate(training, workspaceMgr);
+                }
+                rowsInOrder[t * batch + i] = (int) word;
             }
         }
         if (c.isInferInputLength()) {
             c.setInputLength(length);
-        }
-        int[] rowsInOrder = new int[length * batch]; // the table's row for each position, step by step
-        for (int t = 0; t < length; t++) {
-            for (int i = 0; i < batch; i++) {
-                rowsInOrder[t * batch + i] = (int) words[i * length + t];
-            }
         }
         INDArray steps = workspaceMgr.createUninitialized(
                 ArrayType.ACTIVATIONS, dataType, new long[] {length, batch, width}, 'c');

@@ -100,9 +100,7 @@ public class FastSimpleRnnLayer extends SimpleRnn implements ReversiblePredictio
             vectorPasses++;
             for (int t = 0; t < steps; t++) {
                 int off = t * block;
-                for (int i = 0; i < batch; i++) {
-                    System.arraycopy(bias, 0, h, off + i * units, units);
-                }
+                LoopMath.repeatRow(bias, 0, units, h, off, batch);
                 VectorProducts.addProduct(x, t * batch * nIn, nIn, w, 0, units, h, off, units, batch, units);
                 if (t > 0) {
                     VectorProducts.addProduct(h, off - block, units, rw, 0, units, h, off, units, batch, units);

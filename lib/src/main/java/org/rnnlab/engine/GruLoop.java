@@ -64,14 +64,14 @@ final class GruLoop {
         float[] rec = scratch.of("rec", steps * batch * recWidth); // every step's rows written below
         float[] h = scratch.of("h", steps * batch * n);
         float[] rw = Rows.rowMajor(rwArray);
+        boolean simd = Nonlinear.VECTOR && VectorProducts.fits(n, (long) (nIn + n) * width);
+        vectorPasses += simd ? 1 : 0;
         if (resetAfter) {
-            first.right(rw, n, width);
-        } else {
+            first.right(rw, n, width); // Sgemm hands the step products to VectorProducts where they fit
+        } else if (!simd) {
             first.right(columns(rw, width, 0, 2 * n), n, 2 * n);
             second.right(columns(rw, width, 2 * n, width), n, n);
         }
-        boolean simd = Nonlinear.VECTOR && VectorProducts.fits(n, (long) (nIn + n) * width);
-        vectorPasses += simd ? 1 : 0;
         float[] zr = new float[batch * 2 * n];
         float[] rh = new float[batch * n];
         for (int t = 0; t < steps; t++) {
@@ -81,21 +81,15 @@ final class GruLoop {
             int h0 = row0 * n;
             int prev0 = t > 0 ? h0 - batch * n : -1;
             if (simd) {
-                for (int i = 0; i < batch; i++) {
-                    System.arraycopy(bias, 0, a, a0 + i * width, width);
-                }
+                LoopMath.repeatRow(bias, 0, width, a, a0, batch);
                 VectorProducts.addProduct(x, row0 * nIn, nIn, wRows, 0, width, a, a0, width, batch, width);
             } else {
                 LoopMath.projectAhead(first, t, steps, batch, x, nIn, wRows, width, a, a0);
                 LoopMath.addBias(a, a0, batch, width, bias, 0);
             }
             if (resetAfter) {
-                for (int i = 0; i < batch; i++) {
-                    System.arraycopy(bias, width, rec, rec0 + i * width, width); // the recurrent biases c
-                }
-                if (t > 0 && simd) {
-                    VectorProducts.addProduct(h, prev0, n, rw, 0, width, rec, rec0, width, batch, width);
-                } else if (t > 0) {
+                LoopMath.repeatRow(bias, width, width, rec, rec0, batch); // the recurrent biases c
+                if (t > 0) {
                     first.mulAdd(h, prev0, rec, rec0, batch);
                 }
                 gatesAfter(a, a0, rec, rec0, batch);

@@ -59,6 +59,13 @@ final class LoopMath {
         }
     }
 
+    /** Writes v[from .. from+cols) into each of {@code rows} rows of {@code cols} values from {@code off} (a bias to add to). */
+    static void repeatRow(float[] v, int from, int cols, float[] m, int off, int rows) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(v, from, m, off + r * cols, cols);
+        }
+    }
+
     /** Adds the column sums of {@code rows} rows of {@code cols} values from {@code off} to acc[accOff ..] (a bias gradient). */
     static void addColumnSums(float[] a, int off, int rows, int cols, float[] acc, int accOff) {
         for (int r = 0; r < rows; r++) {

@@ -198,9 +198,9 @@ final class VectorLstm {
         for (int r = 0; r < rows; r++) {
             int s = 4 * r * L;
             FloatVector g = FloatVector.fromArray(S, sums, s).lanewise(VectorOperators.TANH);
-            FloatVector f = sigmoid(FloatVector.fromArray(S, sums, s + L));
-            FloatVector o = sigmoid(FloatVector.fromArray(S, sums, s + 2 * L));
-            FloatVector in = sigmoid(FloatVector.fromArray(S, sums, s + 3 * L));
+            FloatVector f = VectorNonlinear.sigmoid(FloatVector.fromArray(S, sums, s + L));
+            FloatVector o = VectorNonlinear.sigmoid(FloatVector.fromArray(S, sums, s + 2 * L));
+            FloatVector in = VectorNonlinear.sigmoid(FloatVector.fromArray(S, sums, s + 3 * L));
             int u = (i + r) * units + j;
             FloatVector cell = in.mul(g);
             if (cPrev0 >= 0) {
@@ -218,10 +218,5 @@ final class VectorLstm {
                 tanhCell.intoArray(tc, h0 + u);
             }
         }
-    }
-
-    private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f)
-                .div(v.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 }

@@ -14,10 +14,15 @@ final class VectorNonlinear {
     static void sigmoid(float[] a, int off, int len) {
         int i = off;
         for (int end = off + S.loopBound(len); i < end; i += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, a, i).neg().lanewise(VectorOperators.EXP);
-            FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(a, i);
+            sigmoid(FloatVector.fromArray(S, a, i)).intoArray(a, i);
         }
         Nonlinear.scalarSigmoid(a, i, off + len - i);
+    }
+
+    /** σ(v) = 1 / (1 + exp(−v)), lane by lane. */
+    static FloatVector sigmoid(FloatVector v) {
+        return FloatVector.broadcast(v.species(), 1f)
+                .div(v.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
     static void tanh(float[] src, int sOff, float[] dst, int dOff, int len) {
