@@ -3,6 +3,8 @@ package org.rnnlab.engine;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -15,7 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs a network written with DL4J's own layers on this library's faster ones: a second network of
- * the same configuration, with every DL4J {@code LSTM}, {@code SimpleRnn} and {@code EmbeddingSequenceLayer}
+ * the same configuration, with every DL4J {@code LSTM}, {@code SimpleRnn}, {@code EmbeddingSequenceLayer} and
+ * spatial {@code DropoutLayer}
  * (also inside {@code LastTimeStep}, {@code Bidirectional} and {@code BidirectionalLastStep}) replaced by
  * its subclass with the faster loop, built on the <em>same</em> parameter array. Whatever trains the
  * second network trains the first: the learner's {@code model} holds the weights at every moment.
@@ -118,6 +121,9 @@ public final class FastNetwork {
         }
         if (layer.getClass() == EmbeddingSequenceLayer.class) {
             return ConfigCopy.into(layer, new FastEmbedding());
+        }
+        if (layer.getClass() == DropoutLayer.class && layer.getIDropout() instanceof SpatialDropout) {
+            return ConfigCopy.into(layer, new FastSpatialDropout());
         }
         if (layer instanceof Bidirectional bi) {
             Layer f = faster(bi.getFwd());
