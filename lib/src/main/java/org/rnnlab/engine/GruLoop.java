@@ -207,8 +207,17 @@ final class GruLoop {
         }
         float[] dUpdate = new float[batch * n];
         float[] dRh = new float[batch * n];
+        boolean vector = !resetAfter && Nonlinear.VECTOR && VectorGru.fits(n);
         for (int t = p.steps() - 1; t >= 0; t--) {
             int row0 = t * batch;
+            if (vector) {
+                VectorGru.outputs(a, h, eps, dh, dA, dUpdate, row0, batch, n, t == 0);
+                Arrays.fill(dRh, 0f);
+                second.mulAdd(dA, row0 * width, dRh, 0, batch);
+                VectorGru.gates(a, h, dh, dA, dUpdate, dRh, biasGradient, row0, batch, n, t == 0);
+                first.mulAdd(dA, row0 * width, dh, 0, batch);
+                continue;
+            }
             LoopMath.zeroNegligible(dh, 0, dh.length);
             for (int i = 0; i < batch; i++) {
                 int zo = (row0 + i) * width;

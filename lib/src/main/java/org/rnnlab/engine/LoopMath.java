@@ -43,9 +43,18 @@ final class LoopMath {
      * same reason. Flushing at 10⁻³⁰ also keeps their products with the other, small factors normal.
      */
     static void zeroNegligible(float[] a, int off, int len) {
+        if (Nonlinear.VECTOR) {
+            VectorNonlinear.zeroBelow(a, off, len, NEGLIGIBLE);
+            return;
+        }
+        scalarZeroBelow(a, off, len, NEGLIGIBLE);
+    }
+
+    /** a[off .. off+len) with every value smaller than {@code limit} in magnitude set to zero, one at a time. */
+    static void scalarZeroBelow(float[] a, int off, int len, float limit) {
         for (int i = off; i < off + len; i++) {
             float v = a[i];
-            a[i] = Math.abs(v) < NEGLIGIBLE ? 0f : v;
+            a[i] = Math.abs(v) < limit ? 0f : v;
         }
     }
 

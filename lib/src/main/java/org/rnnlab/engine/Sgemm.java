@@ -81,6 +81,9 @@ final class Sgemm {
             java.util.Arrays.fill(c, cOff, cOff + rows * cols, 0f);
             return;
         }
+        if (inRegisters(a, transA, b, transB, rows, inner, cols, c, cOff)) {
+            return;
+        }
         productA = a.copy() == null ? fill(productA, a) : productA;
         productB = b.copy() == null ? fill(productB, b) : productB;
         productC = ensure(productC, rows * cols);
@@ -109,6 +112,36 @@ final class Sgemm {
                 b.copy().position(0);
             }
         }
+    }
+
+    /**
+     * The two whole-pass products of backprop with a small factor, computed by {@link VectorProducts} where their
+     * shapes fit (whether they did): a weight gradient aᵀ·b of a few thousand values, and the gradient to the
+     * layer below, a·bᵀ with b a small weight matrix.
+     */
+    private static boolean inRegisters(
+            Block a, boolean transA, Block b, boolean transB, int rows, int inner, int cols, float[] c, int cOff) {
+        if (!Nonlinear.VECTOR || transA == transB) {
+            return false;
+        }
+        if (transA && VectorProducts.fits(cols, (long) rows * cols)) {
+            java.util.Arrays.fill(c, cOff, cOff + rows * cols, 0f);
+            VectorProducts.addTransposedProduct(
+                    a.data(), a.off(), a.ld(), b.data(), b.off(), b.ld(), c, cOff, cols, inner, rows, cols);
+            return true;
+        }
+        if (!transA && a.ld() == inner && VectorProducts.fits(cols, (long) inner * cols)) {
+            float[] right = new float[inner * cols]; // bᵀ, row-major
+            for (int j = 0; j < cols; j++) {
+                for (int k = 0; k < inner; k++) {
+                    right[k * cols + j] = b.data()[b.off() + j * b.ld() + k];
+                }
+            }
+            java.util.Arrays.fill(c, cOff, cOff + rows * cols, 0f);
+            VectorProducts.addProduct(a.data(), a.off(), inner, right, 0, cols, c, cOff, cols, rows, cols);
+            return true;
+        }
+        return false;
     }
 
     /**

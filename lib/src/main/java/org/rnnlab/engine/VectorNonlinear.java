@@ -25,6 +25,20 @@ final class VectorNonlinear {
                 .div(v.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
+    /** {@link LoopMath#zeroNegligible}'s flush, a vector at a time. */
+    static void zeroBelow(float[] a, int off, int len, float limit) {
+        int i = off;
+        for (int end = off + S.loopBound(len); i < end; i += S.length()) {
+            zeroBelow(FloatVector.fromArray(S, a, i), limit).intoArray(a, i);
+        }
+        LoopMath.scalarZeroBelow(a, i, off + len - i, limit);
+    }
+
+    /** v with every lane smaller than {@code limit} in magnitude set to zero. */
+    static FloatVector zeroBelow(FloatVector v, float limit) {
+        return v.blend(0f, v.abs().lt(limit));
+    }
+
     static void tanh(float[] src, int sOff, float[] dst, int dOff, int len) {
         int i = 0;
         for (int end = S.loopBound(len); i < end; i += S.length()) {

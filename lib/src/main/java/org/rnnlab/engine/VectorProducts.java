@@ -17,6 +17,9 @@ final class VectorProducts {
     /** Columns per pass: two vectors, so that four rows' sums and the weights fill the registers. */
     private static final int SPAN = 2 * L;
 
+    /** Rows of a weight gradient's factors summed per pass: 64 rows of 128 floats are 32 KB. */
+    private static final int CHUNK = 64;
+
     private VectorProducts() {}
 
     /**
@@ -43,18 +46,58 @@ final class VectorProducts {
         int i = 0;
         for (; i + 4 <= rows; i += 4) {
             for (int j = 0; j < cols; j += SPAN) {
-                addFour(in, in0 + i * n, n, m, m0 + j, ldm, y, y0 + i * ldy + j, ldy);
+                addFour(in, in0 + i * n, n, 1, n, m, m0 + j, ldm, y, y0 + i * ldy + j, ldy);
             }
         }
         for (; i < rows; i++) {
             for (int j = 0; j < cols; j += SPAN) {
-                addOne(in, in0 + i * n, n, m, m0 + j, ldm, y, y0 + i * ldy + j);
+                addOne(in, in0 + i * n, 1, n, m, m0 + j, ldm, y, y0 + i * ldy + j);
             }
         }
     }
 
-    /** Four rows' sums over one span of columns, from {@code a} in y and {@code at} in m. */
-    private static void addFour(float[] in, int in0, int n, float[] m, int m0, int ldm, float[] y, int a, int ldy) {
+    /**
+     * y[k × cols] += aᵀ · b, summed over {@code rows} rows of a [rows × k] (from {@code a0}, {@code lda} apart) and b
+     * [rows × cols] (from {@code b0}, {@code ldb} apart): a weight gradient, the inputs of every step against the
+     * gradients of their sums. The same kernel as {@link #addProduct} with a's columns for rows, over blocks of
+     * {@link #CHUNK} rows, so that b's rows stay in the core's first cache while every block of four columns of a
+     * reads them. {@code cols} must be a whole number of spans.
+     */
+    static void addTransposedProduct(
+            float[] a,
+            int a0,
+            int lda,
+            float[] b,
+            int b0,
+            int ldb,
+            float[] y,
+            int y0,
+            int ldy,
+            int rows,
+            int k,
+            int cols) {
+        for (int r = 0; r < rows; r += CHUNK) {
+            int n = Math.min(CHUNK, rows - r);
+            int i = 0;
+            for (; i + 4 <= k; i += 4) {
+                for (int j = 0; j < cols; j += SPAN) {
+                    addFour(a, a0 + r * lda + i, 1, lda, n, b, b0 + r * ldb + j, ldb, y, y0 + i * ldy + j, ldy);
+                }
+            }
+            for (; i < k; i++) {
+                for (int j = 0; j < cols; j += SPAN) {
+                    addOne(a, a0 + r * lda + i, lda, n, b, b0 + r * ldb + j, ldb, y, y0 + i * ldy + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * Four rows' sums over one span of columns, from {@code a} in y: row q adds in[in0 + q·inRow + k·inStep] times
+     * row k of m (from {@code m0}, {@code ldm} apart), for k below n.
+     */
+    private static void addFour(
+            float[] in, int in0, int inRow, int inStep, int n, float[] m, int m0, int ldm, float[] y, int a, int ldy) {
         FloatVector a0 = FloatVector.fromArray(S, y, a);
         FloatVector a1 = FloatVector.fromArray(S, y, a + L);
         FloatVector b0 = FloatVector.fromArray(S, y, a + ldy);
@@ -67,16 +110,17 @@ final class VectorProducts {
             int at = m0 + k * ldm;
             FloatVector w0 = FloatVector.fromArray(S, m, at);
             FloatVector w1 = FloatVector.fromArray(S, m, at + L);
-            FloatVector v = FloatVector.broadcast(S, in[in0 + k]);
+            int x = in0 + k * inStep;
+            FloatVector v = FloatVector.broadcast(S, in[x]);
             a0 = v.fma(w0, a0);
             a1 = v.fma(w1, a1);
-            v = FloatVector.broadcast(S, in[in0 + n + k]);
+            v = FloatVector.broadcast(S, in[x + inRow]);
             b0 = v.fma(w0, b0);
             b1 = v.fma(w1, b1);
-            v = FloatVector.broadcast(S, in[in0 + 2 * n + k]);
+            v = FloatVector.broadcast(S, in[x + 2 * inRow]);
             c0 = v.fma(w0, c0);
             c1 = v.fma(w1, c1);
-            v = FloatVector.broadcast(S, in[in0 + 3 * n + k]);
+            v = FloatVector.broadcast(S, in[x + 3 * inRow]);
             d0 = v.fma(w0, d0);
             d1 = v.fma(w1, d1);
         }
@@ -91,12 +135,12 @@ final class VectorProducts {
     }
 
     /** {@link #addFour} for one row. */
-    private static void addOne(float[] in, int in0, int n, float[] m, int m0, int ldm, float[] y, int a) {
+    private static void addOne(float[] in, int in0, int inStep, int n, float[] m, int m0, int ldm, float[] y, int a) {
         FloatVector a0 = FloatVector.fromArray(S, y, a);
         FloatVector a1 = FloatVector.fromArray(S, y, a + L);
         for (int k = 0; k < n; k++) {
             int at = m0 + k * ldm;
-            FloatVector v = FloatVector.broadcast(S, in[in0 + k]);
+            FloatVector v = FloatVector.broadcast(S, in[in0 + k * inStep]);
             a0 = v.fma(FloatVector.fromArray(S, m, at), a0);
             a1 = v.fma(FloatVector.fromArray(S, m, at + L), a1);
         }
