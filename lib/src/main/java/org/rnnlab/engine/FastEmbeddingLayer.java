@@ -81,6 +81,12 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         return c.getOutputFormat() == RNNFormat.NCW ? out : out.permute(0, 2, 1);
     }
 
+    private static void addRow(float[] from, int off, float[] to, int at, int len) {
+        for (int j = 0; j < len; j++) {
+            to[at + j] += from[off + j];
+        }
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         var c = layerConf();
@@ -99,18 +105,24 @@ public class FastEmbeddingLayer extends EmbeddingSequenceLayer {
         int sw = delta.stride1();
         int st = delta.stride2();
         float[] words = Rows.rowMajor(input.reshape(input.ordering(), batch, length));
-        float[] grad = new float[Math.toIntExact(c.getNIn() * width)];
+        int vocabulary = Math.toIntExact(c.getNIn());
+        float[] grad = scratch.of("gradient", vocabulary * width);
+        java.util.Arrays.fill(grad, 0f);
         for (int i = 0; i < batch; i++) {
             for (int t = 0; t < length; t++) {
                 int row = (int) words[i * length + t] * width;
                 int from = i * sb + t * st;
-                for (int j = 0; j < width; j++) {
-                    grad[row + j] += d[from + j * sw];
+                if (sw == 1) {
+                    addRow(d, from, grad, row, width); // the engine's step-by-step layout: a run of values
+                } else {
+                    for (int j = 0; j < width; j++) {
+                        grad[row + j] += d[from + j * sw];
+                    }
                 }
             }
         }
         INDArray wg = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        wg.assign(Rows.matrix(grad, c.getNIn(), width));
+        Rows.assign(grad, vocabulary, width, wg, scratch);
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, wg);
         return new Pair<>(g, null);

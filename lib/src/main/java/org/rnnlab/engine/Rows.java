@@ -118,6 +118,36 @@ final class Rows {
     }
 
     /**
+     * target = the row-major matrix {@code m} [rows × cols], written straight into target's buffer where target is a
+     * float matrix lying in it without gaps in either order (a layer's gradient view, 'f' order in DL4J): one native
+     * copy, the 'f' case transposed in {@code scratch} first. Other targets take ND4J's {@code assign}.
+     */
+    static void assign(float[] m, int rows, int cols, INDArray target, Scratch scratch) {
+        boolean c = target.stride(0) == cols && target.stride(1) == 1;
+        boolean f = target.stride(0) == 1 && target.stride(1) == rows;
+        if (target.dataType() != DataType.FLOAT
+                || target.rank() != 2
+                || target.size(0) != rows
+                || target.size(1) != cols
+                || !(c || f)
+                || target.offset() + (long) rows * cols > target.data().length()) {
+            target.assign(matrix(m, rows, cols));
+            return;
+        }
+        float[] values = m;
+        if (!c) {
+            values = scratch.of("column-major", rows * cols);
+            for (int j = 0; j < cols; j++) {
+                for (int i = 0; i < rows; i++) {
+                    values[j * rows + i] = m[i * cols + j];
+                }
+            }
+        }
+        FloatPointer at = new FloatPointer(target.data().addressPointer()).position(target.offset());
+        at.put(values, 0, rows * cols);
+    }
+
+    /**
      * Time-major rows back to DL4J's [batch, features, time], in the network's type and the given workspace: a
      * view of a [time, batch, features] array holding the rows as they are, so the move is one native copy.
      */

@@ -56,4 +56,38 @@ class RowsTest {
         assertArrayEquals(new float[] {1, 3, 5, 2, 4, 6}, Rows.rowMajor(m), 0f);
         assertArrayEquals(new float[] {1, 3, 5, 2, 4, 6}, Rows.rowMajor(Rows.matrix(Rows.rowMajor(m), 2, 3)), 0f);
     }
+
+    /** A matrix written into views of a larger array as DL4J lays out gradients: in place, nothing around it touched. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(chars = {'f', 'c', 's'})
+    void assignsAMatrixIntoAViewInPlace(char layout) {
+        INDArray flat = Nd4j.rand(DataType.FLOAT, 1, 40).reshape(40);
+        INDArray before = flat.dup();
+        INDArray view = switch (layout) {
+            case 'f' ->
+                flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 17)).reshape('f', 4, 3);
+            case 'c' ->
+                flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 17)).reshape('c', 4, 3);
+            default ->
+                flat.reshape('c', 5, 8)
+                        .get(
+                                org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 5),
+                                org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 5)); // rows with gaps: ND4J's assign
+        };
+        float[] m = new float[12];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = 100 + i;
+        }
+        Rows.assign(m, 4, 3, view, new Scratch());
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals(m[i * 3 + j], view.getFloat(i, j), 0f, "element " + i + ", " + j);
+            }
+        }
+        int changed = 0;
+        for (int k = 0; k < 40; k++) {
+            changed += flat.getFloat(k) != before.getFloat(k) ? 1 : 0;
+        }
+        assertEquals(12, changed, "only the view's values change");
+    }
 }
