@@ -14,7 +14,7 @@
   bench.py report RESULTS.jsonl PLAN OUT.json [PAGE.md]
                                         the table of every framework and setting, the ratios of DL4J to the
                                         fastest peer and each one's fraction of the machine's peak; as JSON,
-                                        and into the torch-bench section of PAGE.md (docs/performance.md)
+                                        and into PAGE.md (docs/performance.md), in the section of this kind of CPU
 
 The peers build each exercise's network from the same description the grader checks learners against
 (its layers, RMSprop settings and batch size, in the plan's "network"), so the three frameworks train the
@@ -25,6 +25,7 @@ counts are slightly higher; its GRU is the reset-after form, as the exercise's.
 import json
 import os
 import platform
+import re
 import resource
 import sys
 import time
@@ -490,13 +491,20 @@ def report(results_file, plan, out_file, page=None):
         write_page(page, lines, info.get("machine") or {}, runs)
 
 
+def cpu_kind(machine):
+    """The page section a run belongs to: the CPU model and whether it has AVX-512 (one table per kind of CPU)."""
+    isa = "avx512" if "avx512f" in machine.get("isa", []) else "avx2" if "avx2" in machine.get("isa", []) else "sse"
+    model = re.sub(r"[^a-z0-9]+", "-", (machine.get("cpu") or "unknown cpu").lower()).strip("-")
+    return f"{model}-{isa}"
+
+
 def write_page(page, lines, machine, runs):
+    """Puts the run into PAGE's section for this kind of CPU, replacing an earlier run there, or into a new one."""
     from pathlib import Path
 
-    begin, end = "<!-- torch-bench:begin -->", "<!-- torch-bench:end -->"
+    kind = cpu_kind(machine)
+    begin, end = f"<!-- bench:{kind}:begin -->", f"<!-- bench:{kind}:end -->"
     text = Path(page).read_text(encoding="utf-8")
-    if begin not in text or end not in text:
-        sys.exit(f"{page} has no {begin} ... {end} section")
     settings = ", ".join(f"`{k}={v}`" for k, v in machine.get("settings", {}).items()) or "none"
     set_by_machine = ", ".join(f"`{k}={v}`" for k, v in machine.get("machineSettings", {}).items()) or "none"
     block = (
@@ -505,10 +513,20 @@ def write_page(page, lines, machine, runs):
         f"settings in force {settings} (set by the machine itself: {set_by_machine}); "
         f"{runs[0]['batches'] if runs else 0} batches timed per model.\n\n```\n" + "\n".join(lines) + "\n```"
     )
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    Path(page).write_text(f"{head}{begin}\n{block}\n{end}{tail}", encoding="utf-8")
-    print(f"{page}: benchmark section updated")
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{begin}\n{block}\n{end}{tail}"
+    else:
+        # A kind of CPU not measured before: a section of its own after the last one (or where the page marks it).
+        anchor = "<!-- bench:new -->"
+        if anchor not in text:
+            sys.exit(f"{page} has no {anchor} line to put a new kind of CPU before")
+        isa = {"avx512": "AVX-512", "avx2": "AVX2"}.get(kind.rsplit("-", 1)[1], "no AVX2")
+        heading = f"#### {machine.get('cpu')}, {isa}"
+        text = text.replace(anchor, f"{heading}\n\n{begin}\n{block}\n{end}\n\n{anchor}", 1)
+    Path(page).write_text(text, encoding="utf-8")
+    print(f"{page}: benchmark section for {kind} updated")
 
 
 def main(argv):
