@@ -9,8 +9,9 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The engine's one matrix product: single-precision products of row-major blocks of Java arrays,
- * computed by OpenBLAS (the BLAS ND4J ships) after one native copy of each operand, except the small
- * per-step products, which {@link VectorProducts} computes where it can. A layer keeps one
+ * computed by OpenBLAS (the BLAS ND4J ships) after one native copy of each operand, except those with a small
+ * factor (the per-step products, backprop's weight gradients and gradient to the layer below of the course's
+ * layer sizes), which {@link VectorProducts} computes from the arrays themselves. A layer keeps one
  * instance, whose native buffers grow to the largest operand and are then reused from batch to batch
  * (allocating and freeing tens of megabytes per product cost more than the product). Used two ways:
  * {@link #product} for products over many steps at once, and {@link #right} with {@link #mulAdd} for
