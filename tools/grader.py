@@ -301,11 +301,19 @@ def grade_all(paths, plan_file, out, timeout, memory, jobs):
             todo[k] = (f"{name} ({seen[name]})", path)
     if not todo:
         sys.exit("grade: no .ipynb files found in " + " ".join(paths))
+    # The cores shared out between the kernels that run at once, as ./lab run does: two kernels training on two
+    # threads each would fight over two cores.
+    threads = notebooks.kernel_threads(jobs)
     print(
-        f"Grading {len(todo)} submission(s), {jobs} at a time, at most {timeout} s and {memory} each; results in {out}",
+        f"Grading {len(todo)} submission(s), {jobs} at a time on {threads} thread(s) each, at most {timeout} s and "
+        f"{memory} each; results in {out}",
         flush=True,
     )
-    env = dict(os.environ, JUPYTER_PATH=limited_kernelspec(memory) + os.pathsep + os.environ.get("JUPYTER_PATH", ""))
+    env = dict(
+        os.environ,
+        JUPYTER_PATH=limited_kernelspec(memory) + os.pathsep + os.environ.get("JUPYTER_PATH", ""),
+        RNNLAB_THREADS=str(threads),
+    )
 
     def work(item):
         name, path = item
