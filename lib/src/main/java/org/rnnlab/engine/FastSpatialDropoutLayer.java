@@ -40,7 +40,7 @@ public class FastSpatialDropoutLayer extends DropoutLayer {
         mask = null;
         if (!training
                 || maskArray != null
-                || !stepByStep(input)
+                || !Rows.stepByStep(input)
                 || !(layerConf().getIDropout() instanceof SpatialDropout dropout)) {
             return super.activate(training, workspaceMgr);
         }
@@ -68,7 +68,7 @@ public class FastSpatialDropoutLayer extends DropoutLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray delta;
-        if (stepByStep(epsilon)) {
+        if (Rows.stepByStep(epsilon)) {
             delta = workspaceMgr.createUninitialized(
                     ArrayType.ACTIVATION_GRAD,
                     epsilon.dataType(),
@@ -90,19 +90,6 @@ public class FastSpatialDropoutLayer extends DropoutLayer {
         long row = in.size(0) * in.size(1);
         INDArray rows = Nd4j.create(in.data(), new long[] {steps, row}, new long[] {row, 1}, 0, 'c', in.dataType());
         Broadcast.mul(rows, mask.reshape(row), out.reshape('c', steps, row), 1);
-    }
-
-    /** Whether a rank-3 float array [batch, features, time] lies step by step from its buffer's start. */
-    private static boolean stepByStep(INDArray a) {
-        if (a == null || a.rank() != 3 || a.dataType() != DataType.FLOAT || a.offset() != 0) {
-            return false;
-        }
-        long batch = a.size(0);
-        long features = a.size(1);
-        return (a.stride(1) == 1 || features == 1)
-                && (a.stride(0) == features || batch == 1)
-                && (a.stride(2) == batch * features || a.size(2) == 1)
-                && a.data().length() >= a.length();
     }
 
     @Override

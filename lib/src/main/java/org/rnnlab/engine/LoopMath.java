@@ -1,7 +1,6 @@
 package org.rnnlab.engine;
 
 import java.util.Map;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -22,12 +21,17 @@ final class LoopMath {
     /** The transpose of a row-major [rows × cols] matrix, row-major. */
     static float[] transpose(float[] a, int rows, int cols) {
         float[] t = new float[a.length];
+        transposeInto(a, 0, cols, rows, cols, t);
+        return t;
+    }
+
+    /** t [cols × rows] = the transpose of the block a [rows × cols] from {@code off}, rows {@code ld} apart. */
+    static void transposeInto(float[] a, int off, int ld, int rows, int cols, float[] t) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = a[i * cols + j];
+                t[j * rows + i] = a[off + i * ld + j];
             }
         }
-        return t;
     }
 
     /**
@@ -141,13 +145,14 @@ final class LoopMath {
         INDArray bg = views.get(keys[2]);
         // Step t's recurrent input is the state of step t-1: rows 0 .. T-2 of h against rows 1 .. T-1 of dzRec.
         int later = rows - batch;
-        FloatPointer dzCopy = sgemm.hold(0, dz);
-        FloatPointer recCopy = dzRec == dz ? dzCopy : sgemm.hold(1, dzRec);
+        sgemm.hold(0, dz);
+        int rec = dzRec == dz ? 0 : 1;
+        sgemm.hold(rec, dzRec);
         wg.assign(Rows.matrix(
                 sgemm.product(
                         Sgemm.Block.of(x, rows, nIn),
                         true,
-                        Sgemm.Block.of(dz, rows, width).in(dzCopy),
+                        Sgemm.Block.of(dz, rows, width).in(0),
                         false),
                 nIn,
                 width));
@@ -156,12 +161,12 @@ final class LoopMath {
                         Sgemm.Block.of(h, 0, units, later, units),
                         true,
                         Sgemm.Block.of(dzRec, batch * width, width, later, width)
-                                .in(recCopy),
+                                .in(rec),
                         false),
                 units,
                 width));
         float[] dx = sgemm.product(
-                Sgemm.Block.of(dz, rows, width).in(dzCopy), false, Sgemm.Block.of(Rows.rowMajor(w), nIn, width), true);
+                Sgemm.Block.of(dz, rows, width).in(0), false, Sgemm.Block.of(Rows.rowMajor(w), nIn, width), true);
         bg.assign(Rows.matrix(biasGradient, 1, biasGradient.length).reshape(bg.shape()));
         Gradient g = new DefaultGradient(flattened);
         g.gradientForVariable().put(keys[0], wg);

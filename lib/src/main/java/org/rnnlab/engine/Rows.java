@@ -46,7 +46,7 @@ final class Rows {
         int length = batch * features * steps;
         float[] rows = scratch == null ? new float[length] : scratch.of(name, length);
         FloatPointer values = new FloatPointer(src.data().addressPointer());
-        if (!reversed && sf == 1 && sb == features && st == batch * features) {
+        if (!reversed && stepByStep(src)) {
             values.get(rows, 0, length); // already time-major (a fast layer's output): one copy
             return rows;
         }
@@ -75,6 +75,22 @@ final class Rows {
             }
         }
         return rows;
+    }
+
+    /**
+     * Whether a rank-3 float array [batch, features, time] lies step by step ([time, batch, features] in memory, a
+     * fast layer's output) from its buffer's start: its values are then time-major rows as they stand.
+     */
+    static boolean stepByStep(INDArray a) {
+        if (a == null || a.rank() != 3 || a.dataType() != DataType.FLOAT || a.offset() != 0) {
+            return false;
+        }
+        long batch = a.size(0);
+        long features = a.size(1);
+        return (a.stride(1) == 1 || features == 1)
+                && (a.stride(0) == features || batch == 1)
+                && (a.stride(2) == batch * features || a.size(2) == 1)
+                && a.data().length() >= a.length();
     }
 
     /** A rank-3 array's values as it stores them, and its strides: for a loop that reads the array in place. */
@@ -137,11 +153,7 @@ final class Rows {
         float[] values = m;
         if (!c) {
             values = scratch.of("column-major", rows * cols);
-            for (int j = 0; j < cols; j++) {
-                for (int i = 0; i < rows; i++) {
-                    values[j * rows + i] = m[i * cols + j];
-                }
-            }
+            LoopMath.transposeInto(m, 0, cols, rows, cols, values);
         }
         FloatPointer at = new FloatPointer(target.data().addressPointer()).position(target.offset());
         at.put(values, 0, rows * cols);

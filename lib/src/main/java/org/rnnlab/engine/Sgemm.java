@@ -21,23 +21,24 @@ final class Sgemm {
 
     /**
      * A row-major block of a Java array: {@code rows × cols} values from {@code off}, rows {@code ld} apart; read
-     * from {@code copy}, the array's native copy, where one is given (an operand of several products).
+     * through the native copy of the whole array held in {@code slot} ({@link #hold}), where one is given (an
+     * operand of several products), -1 otherwise.
      */
-    record Block(float[] data, FloatPointer copy, int off, int ld, int rows, int cols) {
+    record Block(float[] data, int slot, int off, int ld, int rows, int cols) {
 
         /** A whole row-major matrix. */
         static Block of(float[] data, int rows, int cols) {
-            return new Block(data, null, 0, cols, rows, cols);
+            return new Block(data, -1, 0, cols, rows, cols);
         }
 
         /** A block of a row-major array, {@code ld} values per row. */
         static Block of(float[] data, int off, int ld, int rows, int cols) {
-            return new Block(data, null, off, ld, rows, cols);
+            return new Block(data, -1, off, ld, rows, cols);
         }
 
-        /** The same block, read from a native copy of its whole array ({@link #hold}). */
-        Block in(FloatPointer nativeCopy) {
-            return new Block(data, nativeCopy, off, ld, rows, cols);
+        /** The same block, read through the native copy its array has in {@code slot} ({@link #hold}). */
+        Block in(int slot) {
+            return new Block(data, slot, off, ld, rows, cols);
         }
 
         private int span() {
@@ -52,6 +53,8 @@ final class Sgemm {
     private FloatPointer productB = new FloatPointer(0);
     private FloatPointer productC = new FloatPointer(0);
     private final FloatPointer[] held = {new FloatPointer(0), new FloatPointer(0)};
+    private final float[][] heldData = new float[2][];
+    private final boolean[] heldCopied = new boolean[2];
     private float[] rightRows;
     private int k;
     private int m;
@@ -72,7 +75,7 @@ final class Sgemm {
             throw new IllegalArgumentException(
                     "inner dimensions differ: " + inner + " and " + (transB ? b.cols() : b.rows()));
         }
-        if (a.copy() != null && a.copy() == b.copy()) {
+        if (a.slot() >= 0 && a.slot() == b.slot()) {
             throw new IllegalArgumentException("a product's two factors need distinct native copies");
         }
         if (rows == 0 || cols == 0) {
@@ -85,8 +88,10 @@ final class Sgemm {
         if (inRegisters(a, transA, b, transB, rows, inner, cols, c, cOff)) {
             return;
         }
-        productA = a.copy() == null ? fill(productA, a) : productA;
-        productB = b.copy() == null ? fill(productB, b) : productB;
+        FloatPointer pa =
+                a.slot() < 0 ? (productA = fill(productA, a)) : held(a.slot()).position(a.off());
+        FloatPointer pb =
+                b.slot() < 0 ? (productB = fill(productB, b)) : held(b.slot()).position(b.off());
         productC = ensure(productC, rows * cols);
         try {
             cblas_sgemm(
@@ -97,21 +102,17 @@ final class Sgemm {
                     cols,
                     inner,
                     1f,
-                    a.copy() == null ? productA : a.copy().position(a.off()),
+                    pa,
                     a.ld(),
-                    b.copy() == null ? productB : b.copy().position(b.off()),
+                    pb,
                     b.ld(),
                     0f,
                     productC,
                     cols);
             productC.get(c, cOff, rows * cols);
         } finally {
-            if (a.copy() != null) {
-                a.copy().position(0);
-            }
-            if (b.copy() != null) {
-                b.copy().position(0);
-            }
+            pa.position(0);
+            pb.position(0);
         }
     }
 
@@ -133,11 +134,7 @@ final class Sgemm {
         }
         if (!transA && a.ld() == inner && VectorProducts.fits(cols, (long) inner * cols)) {
             float[] right = new float[inner * cols]; // bᵀ, row-major
-            for (int j = 0; j < cols; j++) {
-                for (int k = 0; k < inner; k++) {
-                    right[k * cols + j] = b.data()[b.off() + j * b.ld() + k];
-                }
-            }
+            LoopMath.transposeInto(b.data(), b.off(), b.ld(), cols, inner, right);
             java.util.Arrays.fill(c, cOff, cOff + rows * cols, 0f);
             VectorProducts.addProduct(a.data(), a.off(), inner, right, 0, cols, c, cOff, cols, rows, cols);
             return true;
@@ -146,12 +143,23 @@ final class Sgemm {
     }
 
     /**
-     * A native copy of {@code data} in buffer {@code slot} (0 or 1), for blocks read by several products
-     * ({@link Block#in}); valid until the slot is held again.
+     * Makes {@code data} the array of slot {@code slot} (0 or 1), for blocks read by several products ({@link
+     * Block#in}): its native copy is made when OpenBLAS first needs it, so products that run in registers cost none.
+     * Valid until the slot is held again.
      */
-    FloatPointer hold(int slot, float[] data) {
-        held[slot] = ensure(held[slot], data.length);
-        held[slot].put(data, 0, data.length);
+    void hold(int slot, float[] data) {
+        heldData[slot] = data;
+        heldCopied[slot] = false;
+    }
+
+    /** The native copy of slot {@code slot}'s array, made on first use. */
+    private FloatPointer held(int slot) {
+        if (!heldCopied[slot]) {
+            float[] data = heldData[slot];
+            held[slot] = ensure(held[slot], data.length);
+            held[slot].put(data, 0, data.length);
+            heldCopied[slot] = true;
+        }
         return held[slot];
     }
 
