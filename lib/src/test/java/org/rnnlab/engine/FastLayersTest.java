@@ -274,11 +274,12 @@ class FastLayersTest extends GradientCheckSupport {
 
     /**
      * An LSTM or simple RNN whose units fill whole SIMD vectors runs each step on {@link VectorLstm} or {@link VectorProducts}: stacked, under
-     * {@code LastTimeStep} and in both directions of {@code BidirectionalLastStep}, with batches that leave rows
-     * outside its blocks of four.
+     * {@code LastTimeStep} and in both directions of {@code BidirectionalLastStep}, with batches that fill its blocks of
+     * six and four rows and leave rows outside them (11 = 6 + 4 + 1 with 8-float vectors, 4 + 4 + 1 + 1 + 1 with
+     * 16-float ones).
      */
     @ParameterizedTest
-    @CsvSource({"LSTM, 1", "LSTM, 6", "LSTM, 8", "SimpleRnn, 1", "SimpleRnn, 6", "SimpleRnn, 8"})
+    @CsvSource({"LSTM, 1", "LSTM, 6", "LSTM, 8", "LSTM, 11", "SimpleRnn, 1", "SimpleRnn, 6", "SimpleRnn, 11"})
     void stepsInSimdRegistersMatchDl4j(String kind, int batch) {
         int units = 32;
         MultiLayerNetwork[] nets = pair(
