@@ -216,32 +216,17 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
         float[] dh = new float[batch * units];
         float[] dc = new float[batch * units];
         float[] biasGradient = new float[width];
+        boolean vector = Nonlinear.VECTOR && VectorLstm.fitsBackward(units);
         for (int t = steps - 1; t >= 0; t--) {
             int row0 = t * batch;
             LoopMath.zeroNegligible(dh, 0, dh.length);
             LoopMath.zeroNegligible(dc, 0, dc.length);
-            for (int i = 0; i < batch; i++) {
-                int zo = (row0 + i) * width;
-                int so = (row0 + i) * units;
-                for (int k = 0; k < units; k++) {
-                    int s = i * units + k;
-                    float g = gates[zo + k];
-                    float f = gates[zo + units + k];
-                    float o = gates[zo + 2 * units + k];
-                    float ig = gates[zo + 3 * units + k];
-                    float tanhC = tanhCells[so + k];
-                    float dOut = eps[so + k] + dh[s];
-                    float dCell = dOut * o * (1 - tanhC * tanhC) + dc[s];
-                    float cPrev = t > 0 ? cells[so - batch * units + k] : 0f;
-                    dz[zo + k] = dCell * ig * (1 - g * g);
-                    dz[zo + units + k] = dCell * cPrev * f * (1 - f);
-                    dz[zo + 2 * units + k] = dOut * tanhC * o * (1 - o);
-                    dz[zo + 3 * units + k] = dCell * g * ig * (1 - ig);
-                    dc[s] = dCell * f;
-                }
+            if (vector) {
+                VectorLstm.backward(gates, cells, tanhCells, eps, dh, dc, dz, biasGradient, row0, batch, units);
+            } else {
+                backwardStep(gates, cells, tanhCells, eps, dh, dc, dz, biasGradient, row0, batch, units);
             }
             LoopMath.zeroNegligible(dz, row0 * width, batch * width);
-            LoopMath.addColumnSums(dz, row0 * width, batch, width, biasGradient, 0);
             Arrays.fill(dh, 0f);
             recurrent.mulAdd(dz, row0 * width, dh, 0, batch);
         }
@@ -265,6 +250,50 @@ public class FastLSTMLayer extends LSTM implements ReversiblePrediction {
                 LSTMParamInitializer.RECURRENT_WEIGHT_KEY,
                 LSTMParamInitializer.BIAS_KEY);
         return new Pair<>(g.getFirst(), backpropDropOutIfPresent(permuteIfNWC(g.getSecond())));
+    }
+
+    /** {@link VectorLstm#backward} one value at a time (any width, and JVMs without the Vector API). */
+    private static void backwardStep(
+            float[] gates,
+            float[] cells,
+            float[] tanhCells,
+            float[] eps,
+            float[] dh,
+            float[] dc,
+            float[] dz,
+            float[] bias,
+            int row0,
+            int batch,
+            int units) {
+        int width = 4 * units;
+        for (int i = 0; i < batch; i++) {
+            int zo = (row0 + i) * width;
+            int so = (row0 + i) * units;
+            for (int k = 0; k < units; k++) {
+                int s = i * units + k;
+                float g = gates[zo + k];
+                float f = gates[zo + units + k];
+                float o = gates[zo + 2 * units + k];
+                float ig = gates[zo + 3 * units + k];
+                float tanhC = tanhCells[so + k];
+                float dOut = eps[so + k] + dh[s];
+                float dCell = dOut * o * (1 - tanhC * tanhC) + dc[s];
+                float cPrev = row0 > 0 ? cells[so - batch * units + k] : 0f;
+                float dG = dCell * ig * (1 - g * g);
+                float dF = dCell * cPrev * f * (1 - f);
+                float dO = dOut * tanhC * o * (1 - o);
+                float dI = dCell * g * ig * (1 - ig);
+                dz[zo + k] = dG;
+                dz[zo + units + k] = dF;
+                dz[zo + 2 * units + k] = dO;
+                dz[zo + 3 * units + k] = dI;
+                bias[k] += dG;
+                bias[units + k] += dF;
+                bias[2 * units + k] += dO;
+                bias[3 * units + k] += dI;
+                dc[s] = dCell * f;
+            }
+        }
     }
 
     @Override
