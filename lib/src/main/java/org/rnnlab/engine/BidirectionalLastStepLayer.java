@@ -217,7 +217,7 @@ public class BidirectionalLastStepLayer extends BaseWrapperLayer {
         gb.getFirst()
                 .gradientForVariable()
                 .forEach((k, v) -> g.gradientForVariable().put(BidirectionalParamInitializer.BACKWARD_PREFIX + k, v));
-        return new Pair<>(g, gf.getSecond().addi(Rows.reverseTime(gb.getSecond())));
+        return new Pair<>(g, Rows.addReversed(gf.getSecond(), gb.getSecond()));
     }
 
     @Override

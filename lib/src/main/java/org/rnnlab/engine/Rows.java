@@ -3,6 +3,7 @@ package org.rnnlab.engine;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
+import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -192,6 +193,31 @@ final class Rows {
             }
             return out;
         }
+    }
+
+    /**
+     * a += b with b's time axis reversed, both [batch, features, time]: the input gradient of a bidirectional layer's
+     * two directions. Where both lie step by step (the engine's layers return them so), one pass over copies of
+     * their buffers; ND4J's own add of such permuted arrays took 10 ms a batch in 6.04. Otherwise ND4J's add of
+     * {@link #reverseTime}. Returns a.
+     */
+    static INDArray addReversed(INDArray a, INDArray b) {
+        if (!stepByStep(a) || !stepByStep(b) || !Arrays.equals(a.shape(), b.shape())) {
+            return a.addi(reverseTime(b));
+        }
+        int block = (int) (a.size(0) * a.size(1));
+        int steps = (int) a.size(2);
+        float[] sum = timeMajor(a, false);
+        float[] other = timeMajor(b, false);
+        for (int t = 0; t < steps; t++) {
+            int at = t * block;
+            int from = (steps - 1 - t) * block;
+            for (int j = 0; j < block; j++) {
+                sum[at + j] += other[from + j];
+            }
+        }
+        new FloatPointer(a.data().addressPointer()).put(sum, 0, sum.length);
+        return a;
     }
 
     /** Whether a rank-3 array can be read straight from its float buffer: no offset, no negative strides, few gaps. */

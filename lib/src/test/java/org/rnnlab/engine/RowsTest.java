@@ -46,6 +46,33 @@ class RowsTest {
         }
     }
 
+    /**
+     * A bidirectional layer's input gradient, the forward direction's plus the backward one's reversed in time: in
+     * place in the first array, for every pair of layouts (step by step, as the engine's layers return them, in one
+     * pass; any other through ND4J).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("layouts")
+    void addsAReversedSequenceInPlace(INDArray b) {
+        for (INDArray a : new INDArray[] {
+            Nd4j.rand(DataType.FLOAT, 4, 2, 3).permute(1, 2, 0),
+            Nd4j.rand(DataType.FLOAT, 2, 3, 4).dup('c')
+        }) {
+            INDArray before = a.dup();
+            INDArray other = b.castTo(DataType.FLOAT);
+            INDArray sum = Rows.addReversed(a, other);
+            org.junit.jupiter.api.Assertions.assertSame(a, sum, "the sum is the first array");
+            for (int t = 0; t < 4; t++) {
+                for (int i = 0; i < 2; i++) {
+                    for (int f = 0; f < 3; f++) {
+                        float expected = before.getFloat(i, f, t) + other.getFloat(i, f, 3 - t);
+                        assertEquals(expected, a.getFloat(i, f, t), 1e-6f, "at " + i + "," + f + "," + t);
+                    }
+                }
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void writesRowsBackAsNcwAndReadsMatricesRowMajor() {
         float[] rows = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // 2 steps × 3 examples × 2 features
