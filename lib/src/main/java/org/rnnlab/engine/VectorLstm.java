@@ -4,9 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * An LSTM step computed in SIMD registers: for six rows of the batch at a time and one vector's width
+ * An LSTM step computed in SIMD registers: for six or four rows of the batch at a time and one vector's width
  * of units, the four gates' pre-activations b + x_t·W + h_{t-1}·RW are summed in registers (each weight
- * vector loaded once for the six rows, two gates at a time), then the cell is applied while the sums are
+ * vector loaded once for those rows, two gates at a time), then the cell is applied while the sums are
  * still in the core's first cache.
  * One pass over the step instead of a product per step, copies to and from native memory, a pass adding
  * the bias and one applying the cell. Loaded only when the JVM has the Vector API ({@link Nonlinear#VECTOR}).
@@ -15,11 +15,6 @@ final class VectorLstm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /**
-     * Rows whose sums share each weight load ({@link VectorProducts#addBlock}): six with 8-float (AVX2) vectors, 20 %
-     * faster a step than four on an AMD EPYC; four with 16-float ones, where six were 10 % slower.
-     */
-    private static final int ROWS = L >= 16 ? 4 : 6;
 
     /**
      * Whether a layer of {@code nIn} inputs and {@code units} units uses this kernel: a whole number of vectors per
@@ -39,7 +34,7 @@ final class VectorLstm {
     private final float[] c;
     private final float[] gates;
     private final float[] tc;
-    private final float[] sums = new float[ROWS * 4 * L];
+    private final float[] sums = new float[VectorProducts.ROWS * 4 * L];
 
     /**
      * A forward pass over {@code batch} rows with W [nIn × 4·units], RW [units × 4·units] (row-major, DL4J's gate
@@ -79,7 +74,7 @@ final class VectorLstm {
         int cPrev0 = t == 0 ? -1 : gates != null ? h0 - block : ((t - 1) % 2) * block;
         int x0 = t * batch * nIn;
         for (int i = 0, rows; i < batch; i += rows) {
-            rows = VectorProducts.blockRows(batch - i, ROWS);
+            rows = VectorProducts.blockRows(batch - i);
             for (int j = 0; j < units; j += L) {
                 for (int r = 0; r < rows; r++) {
                     for (int q = 0; q < 4; q++) {
