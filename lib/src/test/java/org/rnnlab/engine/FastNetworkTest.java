@@ -156,15 +156,17 @@ class FastNetworkTest {
         SequenceDataset data = reviews(64);
         trainer(learner).fit(data);
         trainer(fast).fit(data);
+        // To float precision, as the other parity tests: the Vector API's exp differs in its last bit between
+        // interpreted and compiled code, so two runs of the same loops agree only as far as the JIT's timing lets them.
         assertArrayEquals(
                 fast.params().toFloatVector(),
                 learner.params().toFloatVector(),
-                1e-6f,
+                1e-5f,
                 "the learner's model holds the weights the faster layers computed");
         // A second run with a new trainer goes on with the optimiser's state, as DL4J's own fit would.
         trainer(learner).fit(data);
         trainer(fast).fit(data);
-        assertArrayEquals(fast.params().toFloatVector(), learner.params().toFloatVector(), 1e-6f);
+        assertArrayEquals(fast.params().toFloatVector(), learner.params().toFloatVector(), 1e-5f);
         assertEquals(fast.getIterationCount(), learner.getIterationCount());
         assertEquals(16, learner.getIterationCount());
     }
