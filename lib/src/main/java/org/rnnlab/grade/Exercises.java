@@ -128,7 +128,7 @@ public final class Exercises {
         Step model = new Step(
                 "model",
                 ModelChecks.POINTS,
-                "org.rnnlab.grade.Autograde.model(\"{exercise}\", \"{nonce}\", model)",
+                List.of("model"),
                 List.of(
                         "The network has " + layers.size() + " layers, in this order: " + list + ".",
                         "In the notebook's code: " + dl4j
@@ -137,7 +137,7 @@ public final class Exercises {
         Step training = new Step(
                 "training",
                 TrainingChecks.POINTS,
-                "org.rnnlab.grade.Autograde.training(\"{exercise}\", \"{nonce}\", model, trainer)",
+                List.of("model", "trainer"),
                 List.of(
                         String.format(
                                 Locale.ROOT,
@@ -153,7 +153,7 @@ public final class Exercises {
         Step results = new Step(
                 "results",
                 ResultChecks.POINTS,
-                "org.rnnlab.grade.Autograde.results(\"{exercise}\", \"{nonce}\", model, tokenizer)",
+                List.of("model", "tokenizer"),
                 List.of(
                         String.format(
                                 Locale.ROOT,
@@ -184,7 +184,7 @@ public final class Exercises {
         Step step = new Step(
                 "layers",
                 layers.size(),
-                "org.rnnlab.grade.Autograde.layers(\"{exercise}\", \"{nonce}\", rnnLayer, lstmLayer, gruLayer)",
+                List.of("rnnLayer", "lstmLayer", "gruLayer"),
                 List.of(
                         "Three recurrent layers, each reading 1 feature (nIn(1)) with 64 units (nOut(64)): a SimpleRnn, "
                                 + "an LSTM and a GRU. The notebook wraps them in LastTimeStep itself.",
@@ -227,8 +227,22 @@ public final class Exercises {
     }
 
     /**
-     * The steps of all exercises as JSON, for the autograder and the tools: id, title, the Keras original's accuracy
-     * (null where there is none), and per step its name, points and call; ungraded notebooks have no steps.
+     * The steps of all exercises as one JSON object keyed by exercise id, for the autograder and the tools.
+     * A graded exercise maps to
+     *
+     * <pre>{@code
+     * {"title": "SimpleRNN", "keras": 84.15, "network": {...},
+     *  "handover": "<the hand-over cell, with {dir} and {name} placeholders>",
+     *  "steps": [{"step": "model", "maxPoints": 5, "objects": ["model"]}, ...]}
+     * }</pre>
+     *
+     * <p>{@code keras} is the Keras original's test accuracy (null where there is none), {@code maxPoints} the
+     * step's points in {@code mode}, and {@code objects} the notebook objects the step grades. The autograder
+     * hands over every object its steps name by running {@code handover} once per object in the learner's
+     * kernel, with {@code {dir}} replaced by the hand-over folder written as the contents of a Java string
+     * literal (backslashes and double quotes escaped) and every {@code {name}} by the object's name (see
+     * {@link Handover#template()}); {@link TrustedGrade} then grades the files in a JVM of its own. An
+     * ungraded notebook maps to {@code {"title": ..., "steps": []}}.
      */
     public static String plansJson(org.rnnlab.Mode mode) {
         List<String> out = new ArrayList<>();
@@ -236,23 +250,32 @@ public final class Exercises {
             String steps = e.steps().stream()
                     .map(s -> String.format(
                             Locale.ROOT,
-                            "{\"step\": %s, \"maxPoints\": %d, \"call\": %s}",
+                            "{\"step\": %s, \"maxPoints\": %d, \"objects\": [%s]}",
                             StepResult.quote(s.name()),
                             maxPoints(s, mode),
-                            StepResult.quote(s.autogradeCall())))
+                            s.objects().stream().map(StepResult::quote).collect(Collectors.joining(", "))))
                     .collect(Collectors.joining(", "));
             out.add(String.format(
                     Locale.ROOT,
-                    "%s: {\"title\": %s, \"keras\": %s, \"network\": %s, \"steps\": [%s]}",
+                    "%s: {\"title\": %s, \"keras\": %s, \"network\": %s, \"handover\": %s, \"steps\": [%s]}",
                     StepResult.quote(e.id()),
                     StepResult.quote(e.title()),
                     Double.isNaN(e.kerasAccuracy()) ? "null" : String.format(Locale.ROOT, "%.2f", e.kerasAccuracy()),
                     networkJson(e),
+                    StepResult.quote(Handover.template()),
                     steps));
         }
         UNGRADED.forEach((id, title) -> out.add(
                 String.format("%s: {\"title\": %s, \"steps\": []}", StepResult.quote(id), StepResult.quote(title))));
         return "{" + String.join(", ", out) + "}";
+    }
+
+    /** The names of the objects the steps of {@code spec} grade, each once, in the order the steps first name them. */
+    static List<String> objects(ExerciseSpec spec) {
+        return spec.steps().stream()
+                .flatMap(s -> s.objects().stream())
+                .distinct()
+                .toList();
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * The outcome of checking one step of an exercise (e.g. 6.01 "model"): its items, and the points
- * they add up to. {@link #report()} is what the learner sees, {@link #toJson()} what the autograder reads.
+ * they add up to. {@link #report()} is what the learner sees, {@link #toJson()} the same as JSON.
  */
 public record StepResult(String exercise, String step, List<CheckItem> items) {
 
@@ -89,15 +89,6 @@ public record StepResult(String exercise, String step, List<CheckItem> items) {
 
     /** One JSON object: exercise, step, points, maxPoints, feedback and the items. */
     public String toJson() {
-        String list = items.stream()
-                .map(i -> String.format(
-                        Locale.ROOT,
-                        "{\"name\": %s, \"points\": %d, \"maxPoints\": %d, \"feedback\": %s}",
-                        quote(i.name()),
-                        i.points(),
-                        i.maxPoints(),
-                        quote(i.feedback())))
-                .collect(Collectors.joining(", "));
         return String.format(
                 Locale.ROOT,
                 "{\"exercise\": %s, \"step\": %s, \"points\": %d, \"maxPoints\": %d, \"feedback\": %s, \"items\": [%s]}",
@@ -106,7 +97,20 @@ public record StepResult(String exercise, String step, List<CheckItem> items) {
                 points(),
                 maxPoints(),
                 quote(feedback()),
-                list);
+                itemsJson());
+    }
+
+    /** The items as the members of a JSON array: name, points, maxPoints and feedback of each. */
+    String itemsJson() {
+        return items.stream()
+                .map(i -> String.format(
+                        Locale.ROOT,
+                        "{\"name\": %s, \"points\": %d, \"maxPoints\": %d, \"feedback\": %s}",
+                        quote(i.name()),
+                        i.points(),
+                        i.maxPoints(),
+                        quote(i.feedback())))
+                .collect(Collectors.joining(", "));
     }
 
     /** A JSON string literal. */

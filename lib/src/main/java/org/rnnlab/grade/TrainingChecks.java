@@ -7,13 +7,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.rnnlab.train.Trainer;
 import org.rnnlab.train.TrainingSettings;
 
 /**
  * Checks how a learner set up training against the exercise: the output layer's loss, the optimizer
  * and its settings (both in the network's configuration), and the trainer's epochs, batch size and
- * validation split. Never throws.
+ * validation split, read from its {@link TrainingSettings} (null when there is no trainer). Never throws.
  */
 final class TrainingChecks {
 
@@ -22,7 +21,7 @@ final class TrainingChecks {
 
     private TrainingChecks() {}
 
-    static StepResult check(ExerciseSpec spec, MultiLayerNetwork model, Trainer trainer) {
+    static StepResult check(ExerciseSpec spec, MultiLayerNetwork model, TrainingSettings settings) {
         List<CheckItem> items = new ArrayList<>();
         List<LayerView> layers = null;
         String noModel = null;
@@ -37,13 +36,13 @@ final class TrainingChecks {
         }
         items.add(noModel != null ? CheckItem.fail("loss", 1, noModel) : loss(spec, layers));
         items.add(noModel != null ? CheckItem.fail("optimizer", 1, noModel) : optimizer(spec, layers));
-        if (trainer == null) {
+        if (settings == null) {
             String hint = "`trainer` is null: create it with Trainer.of(model) and set it up in the \"Code it!\" cell.";
             items.add(CheckItem.fail("epochs", 1, hint));
             items.add(CheckItem.fail("batch size", 1, hint));
             items.add(CheckItem.fail("validation", 1, hint));
         } else {
-            TrainingSettings s = trainer.settings();
+            TrainingSettings s = settings;
             items.add(
                     s.epochs() == spec.epochs()
                             ? CheckItem.pass("epochs", 1, spec.epochs() + " epochs")

@@ -6,6 +6,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.shade.jackson.core.JsonParser;
+import org.nd4j.shade.jackson.core.JsonProcessingException;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
 /**
  * Turns texts into sequences of word indices with the semantics of Keras' {@code Tokenizer}.
@@ -14,8 +19,17 @@ import java.util.Map;
  * the order in which the words were first seen. Index 0 is never assigned (it is the padding
  * value); with an OOV token, that token takes index 1. {@code numWords} does not shrink the
  * vocabulary: like Keras, it makes {@link #textsToSequences} keep only indices below it.
+ *
+ * <p>{@link #toJson()} and {@link #fromJson(String)} (Keras' {@code to_json} and
+ * {@code tokenizer_from_json}) save and restore a tokenizer: the restored one has the same options,
+ * word index, counts and document count, so it turns every text into the same sequences.
  */
 public final class Tokenizer {
+
+    /** The value of the {@code "format"} field of {@link #toJson()}. */
+    public static final String JSON_FORMAT = "org.rnnlab.text.Tokenizer";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Integer numWords;
     private final String oovToken;
@@ -203,5 +217,150 @@ public final class Tokenizer {
     /** The size a model's embedding needs: {@code numWords}, or the vocabulary size + 1 without a limit. */
     public int vocabularySize() {
         return numWords != null ? numWords : wordIndex.size() + 1;
+    }
+
+    /**
+     * This tokenizer as a JSON object: {@code format}, {@code numWords} (null: no limit), {@code oovToken},
+     * {@code filters}, {@code lower}, {@code split}, {@code documentCount}, and the maps {@code wordIndex},
+     * {@code wordCounts} and {@code wordDocs} in their order. {@link #fromJson(String)} reads it back.
+     */
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", JSON_FORMAT);
+        root.put("numWords", numWords);
+        root.put("oovToken", oovToken);
+        root.put("filters", filters);
+        root.put("lower", lower);
+        root.put("split", split);
+        root.put("documentCount", documentCount);
+        ObjectNode index = root.putObject("wordIndex");
+        wordIndex.forEach(index::put);
+        ObjectNode counts = root.putObject("wordCounts");
+        wordCounts.forEach(counts::put);
+        ObjectNode docs = root.putObject("wordDocs");
+        wordDocs.forEach(docs::put);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the tokenizer could not be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * The tokenizer that {@link #toJson()} wrote: same options, word index, counts and document count, so
+     * {@link #textsToSequences} gives the same sequences. {@code wordCounts} and {@code wordDocs} may be
+     * left out (they only matter to a later {@link #fitOnTexts}); fields it does not know are ignored.
+     *
+     * @throws IllegalArgumentException if {@code json} is not such an object, naming the first field that is wrong
+     */
+    public static Tokenizer fromJson(String json) {
+        if (json == null) {
+            throw new IllegalArgumentException("tokenizer JSON is null");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("tokenizer JSON is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("tokenizer JSON must be an object, was "
+                    + (root == null || root.isMissingNode()
+                            ? "empty"
+                            : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        JsonNode format = root.get("format");
+        if (format != null && !(format.isTextual() && JSON_FORMAT.equals(format.asText()))) {
+            throw new IllegalArgumentException(
+                    "tokenizer JSON has format " + format + ", expected \"" + JSON_FORMAT + "\"");
+        }
+        JsonNode numWordsNode = required(root, "numWords");
+        Integer numWords = numWordsNode.isNull() ? null : nonNegativeInt(numWordsNode, "numWords");
+        JsonNode oovNode = required(root, "oovToken");
+        String oov = oovNode.isNull() ? null : text(oovNode, "oovToken");
+        String filters = text(required(root, "filters"), "filters");
+        JsonNode lowerNode = required(root, "lower");
+        if (!lowerNode.isBoolean()) {
+            throw new IllegalArgumentException(
+                    "tokenizer JSON field \"lower\" must be true or false, was " + lowerNode);
+        }
+        String split = text(required(root, "split"), "split");
+        if (split.isEmpty()) {
+            throw new IllegalArgumentException("tokenizer JSON field \"split\" must not be empty");
+        }
+        int documents = nonNegativeInt(required(root, "documentCount"), "documentCount");
+        Tokenizer t = new Tokenizer(numWords, oov, filters, lowerNode.asBoolean(), split);
+        LinkedHashMap<String, Integer> index = counts(required(root, "wordIndex"), "wordIndex", 1);
+        HashMap<Integer, String> reverse = new HashMap<>();
+        for (Map.Entry<String, Integer> e : index.entrySet()) {
+            String other = reverse.put(e.getValue(), e.getKey());
+            if (other != null) {
+                throw new IllegalArgumentException(String.format(
+                        "tokenizer JSON field \"wordIndex\" gives index %d to both \"%s\" and \"%s\"",
+                        e.getValue(), other, e.getKey()));
+            }
+        }
+        JsonNode countsNode = root.get("wordCounts");
+        if (countsNode != null && !countsNode.isNull()) {
+            t.wordCounts.putAll(counts(countsNode, "wordCounts", 0));
+        }
+        JsonNode docsNode = root.get("wordDocs");
+        if (docsNode != null && !docsNode.isNull()) {
+            t.wordDocs.putAll(counts(docsNode, "wordDocs", 0));
+        }
+        t.wordIndex = Collections.unmodifiableMap(index);
+        t.indexWord = Collections.unmodifiableMap(reverse);
+        t.documentCount = documents;
+        return t;
+    }
+
+    private static JsonNode required(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null) {
+            throw new IllegalArgumentException("tokenizer JSON lacks the field \"" + field + "\"");
+        }
+        return n;
+    }
+
+    private static String text(JsonNode n, String field) {
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException(
+                    "tokenizer JSON field \"" + field + "\" must be a string, was " + shortly(n));
+        }
+        return n.asText();
+    }
+
+    private static int nonNegativeInt(JsonNode n, String field) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
+            throw new IllegalArgumentException(
+                    "tokenizer JSON field \"" + field + "\" must be a whole number from 0, was " + shortly(n));
+        }
+        return n.intValue();
+    }
+
+    /** A JSON object of word → whole number of at least {@code min}, in its order. */
+    private static LinkedHashMap<String, Integer> counts(JsonNode n, String field, int min) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(
+                    "tokenizer JSON field \"" + field + "\" must be an object of word → number, was " + shortly(n));
+        }
+        LinkedHashMap<String, Integer> out = new LinkedHashMap<>();
+        var fields = n.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            JsonNode v = e.getValue();
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min) {
+                throw new IllegalArgumentException(String.format(
+                        "tokenizer JSON field \"%s\" maps \"%s\" to %s; it must be a whole number from %d",
+                        field, e.getKey(), shortly(v), min));
+            }
+            out.put(e.getKey(), v.intValue());
+        }
+        return out;
+    }
+
+    private static String shortly(JsonNode n) {
+        String s = n.toString();
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 }

@@ -92,4 +92,79 @@ class TokenizerTest {
         assertTrue(unfitted.getMessage().contains("fitOnTexts"), unfitted.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Tokenizer(-1));
     }
+
+    private static void assertSameSequences(Tokenizer a, Tokenizer b, List<String> texts) {
+        List<int[]> x = a.textsToSequences(texts);
+        List<int[]> y = b.textsToSequences(texts);
+        assertEquals(x.size(), y.size());
+        for (int i = 0; i < x.size(); i++) {
+            assertArrayEquals(x.get(i), y.get(i), texts.get(i));
+        }
+    }
+
+    @Test
+    void jsonRoundTripGivesTheSameSequences() {
+        List<String> texts =
+                List.of("the cat and the dog", "A zebra, unseen before!", "mat mat on the mat", "", "THE CAT SAT");
+        for (Tokenizer t : List.of(
+                new Tokenizer(4, "<OOV>").fitOnTexts(CORPUS),
+                new Tokenizer(4).fitOnTexts(CORPUS),
+                new Tokenizer(null, "sat").fitOnTexts(CORPUS), // an OOV token that is also a word
+                new Tokenizer(6, "<unk>", "!,.", false, " ").fitOnTexts(CORPUS))) {
+            String json = t.toJson();
+            Tokenizer back = Tokenizer.fromJson(json);
+            assertSameSequences(t, back, texts);
+            assertEquals(
+                    new ArrayList<>(t.wordIndex().entrySet()),
+                    new ArrayList<>(back.wordIndex().entrySet()));
+            assertEquals(t.indexWord(), back.indexWord());
+            assertEquals(
+                    new ArrayList<>(t.wordCounts().entrySet()),
+                    new ArrayList<>(back.wordCounts().entrySet()));
+            assertEquals(
+                    new ArrayList<>(t.wordDocs().entrySet()),
+                    new ArrayList<>(back.wordDocs().entrySet()));
+            assertEquals(t.documentCount(), back.documentCount());
+            assertEquals(t.numWords(), back.numWords());
+            assertEquals(t.oovToken(), back.oovToken());
+            assertEquals(t.vocabularySize(), back.vocabularySize());
+            assertEquals(json, back.toJson());
+            // fitting further goes on from the same counts
+            assertSameSequences(
+                    t.fitOnTexts(List.of("zebra zebra zebra")), back.fitOnTexts(List.of("zebra zebra zebra")), texts);
+        }
+        // numWords cuts the known "dog" (index 4) off to the OOV index
+        Tokenizer cut =
+                Tokenizer.fromJson(new Tokenizer(4, "<OOV>").fitOnTexts(CORPUS).toJson());
+        assertArrayEquals(new int[] {2, 3, 1, 2, 1}, cut.textToSequence("the cat and the dog"));
+    }
+
+    @Test
+    void jsonOfAnUnfittedTokenizerStaysUnfitted() {
+        Tokenizer back = Tokenizer.fromJson(new Tokenizer(10).toJson());
+        assertThrows(IllegalStateException.class, () -> back.textsToSequences(List.of("a")));
+    }
+
+    @Test
+    void badJsonIsExplained() {
+        String good = new Tokenizer(4, "<OOV>").fitOnTexts(CORPUS).toJson();
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put(null, "is null");
+        cases.put("", "must be an object");
+        cases.put("{", "not valid JSON");
+        cases.put("[1, 2]", "must be an object");
+        cases.put(good.replace("\"numWords\":4", "\"numWords\":-4"), "\"numWords\" must be a whole number");
+        cases.put(good.replace("\"lower\":true", "\"lower\":\"yes\""), "\"lower\" must be true or false");
+        cases.put(good.replace("\"split\":\" \"", "\"split\":\"\""), "\"split\" must not be empty");
+        cases.put(good.replace("\"filters\"", "\"filterz\""), "lacks the field \"filters\"");
+        cases.put(good.replace("\"the\":2", "\"the\":0"), "maps \"the\" to 0");
+        cases.put(good.replace("\"the\":2", "\"the\":3"), "gives index 3 to both");
+        cases.put(good.replace("\"the\":2", "\"the\":2,\"the\":5"), "not valid JSON");
+        cases.put(good.replace("\"format\":\"org.rnnlab.text.Tokenizer\"", "\"format\":\"keras\""), "format");
+        cases.forEach((json, message) -> {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Tokenizer.fromJson(json), String.valueOf(json));
+            assertTrue(e.getMessage().contains(message), json + " → " + e.getMessage());
+        });
+    }
 }
