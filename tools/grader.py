@@ -19,6 +19,7 @@ import html
 import json
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -119,6 +120,7 @@ def grade_one(path, plan, out, timeout, name, memory, mode):
                     g.executed
                 )  # one output per run of printed lines, as the live notebook shows it
                 nbformat.write(g.executed, executed)
+            result["notes"] += g.notes
             if note:
                 result["notes"].insert(0, note)
     if result["error"] and result["exercise"] in exercises and not result["steps"]:
@@ -182,6 +184,12 @@ def grade_all(paths, plan_file, out, timeout, memory, jobs, mode=None):
             steps = grading.zero_steps(plan, ex, error) if ex in grading.exercises_of(plan) else []
             return {"submission": name, "exercise": ex, "error": error, "notes": [], "seconds": 0.0, "steps": steps}
 
+    def stop(signum, _frame):
+        sandbox.stop_all()  # the running sandboxes are killed; each worker then cleans up its own
+        raise SystemExit(f"grade: stopped ({signal.Signals(signum).name}); the gradebook was not written")
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for r in pool.map(work, todo):

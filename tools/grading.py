@@ -185,6 +185,7 @@ class Graded:
     executed: object  # the executed notebook (nbformat), None where none came back
     learner_cells: int
     sandbox: dict  # what the sandbox saw: seconds, oom_kills, timed_out, output_cut, left_running
+    notes: list = dataclasses.field(default_factory=list)  # what the sandbox stopped, for the feedback
 
 
 def zero_steps(plan, exercise, reason):
@@ -322,7 +323,7 @@ def grade(nb, exercise, plan, *, mode, timeout, memory, jupyter_path, per_cell=F
                 "--handover",
                 str(s / "handover"),
                 "--template",
-                handover_template(plan, exercise),
+                handover_template(plan, exercise) or "",
                 "--objects",
                 ",".join(objects),
                 "--timeout",
@@ -358,10 +359,17 @@ def grade(nb, exercise, plan, *, mode, timeout, memory, jupyter_path, per_cell=F
                     f"the notebook was still running when the time limit ({timeout} s) ran out: an endless "
                     "loop, or a model far bigger than the exercise's?"
                 )
-            elif result.oom_kills and not error:
-                error = f"the submission went over its memory limit ({memory}) and was stopped"
             elif not status and not error:
                 error = "the notebook could not be run to its end (its kernel or runner stopped)"
+                if shutil.disk_usage(s).free < 1 << 20:
+                    error += f": it filled its {DISK >> 20} MB of disk"
+                if result.oom_kills:
+                    error += f": it went over its memory limit ({memory} for the kernel)"
+            notes = []
+            if result.oom_kills:
+                notes.append(f"the memory limit stopped {result.oom_kills} of its processes")
+            if result.left_running:
+                notes.append(f"{result.left_running} of its processes outlived the run and were killed")
             info = dataclasses.asdict(result)
             info.pop("output")
             if error:
@@ -371,6 +379,7 @@ def grade(nb, exercise, plan, *, mode, timeout, memory, jupyter_path, per_cell=F
                     executed,
                     learner_cells,
                     info,
+                    notes,
                 )
             # Only the hand-over folder goes on; copied out of the sandbox's reach, then graded by the trusted JVM.
             handed = Path(tempfile.mkdtemp(prefix="handover-", dir=SANDBOX_ROOT))
@@ -390,6 +399,6 @@ def grade(nb, exercise, plan, *, mode, timeout, memory, jupyter_path, per_cell=F
                 steps = zero_steps(plan, exercise, trusted["error"])
             else:
                 steps = missing_objects(validated(trusted, plan, exercise), plan, exercise, problems)
-            return Graded(steps, None, executed, learner_cells, info)
+            return Graded(steps, None, executed, learner_cells, info, notes)
     finally:
         shutil.rmtree(spec_root, ignore_errors=True)

@@ -62,6 +62,21 @@ class SandboxUnavailable(RuntimeError):
     """The machine lacks something the sandbox needs; the message says what and how to get it."""
 
 
+_running = set()  # the sandboxes of this process now running (their outermost process)
+_running_lock = threading.Lock()
+_stopped = threading.Event()
+
+
+def stop_all():
+    """Kills every sandbox this process runs and refuses new ones (the grader's answer to Ctrl-C or SIGTERM):
+    each run() then returns as if timed out and cleans up after itself."""
+    _stopped.set()
+    with _running_lock:
+        for proc in list(_running):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
 def _controllers():
     return ("memory", "pids", "cpu") if (V1 / "memory" / "tasks").exists() else ()
 
@@ -229,15 +244,25 @@ def _oom_kills(name):
     return 0
 
 
+def _cgroup_pids(name):
+    pids = set()
+    for d in _cgroup_files(name).values():
+        with contextlib.suppress(OSError):
+            pids |= {int(p) for p in (d / "cgroup.procs").read_text().split()}
+    return pids
+
+
 def _remove_cgroup(name):
-    """Kills whatever is still in the cgroup (nothing, when the PID namespace did its job), then removes it.
-    Returns how many processes were found."""
+    """Kills whatever is still in the cgroup after a grace period (nothing, when the PID namespace did its job:
+    the kernel kills a namespace's processes when its first one ends, which takes a moment), then removes it.
+    Returns how many processes were still there after the grace period."""
+    for _ in range(50):  # up to 5 s
+        if not _cgroup_pids(name):
+            break
+        time.sleep(0.1)
     found = 0
-    for _ in range(50):  # bounded: a process being killed may still be listed for a moment
-        pids = set()
-        for d in _cgroup_files(name).values():
-            with contextlib.suppress(OSError):
-                pids |= {int(p) for p in (d / "cgroup.procs").read_text().split()}
+    for _ in range(50):  # bounded
+        pids = _cgroup_pids(name)
         if not pids:
             break
         found = max(found, len(pids))
@@ -253,12 +278,14 @@ def run(argv, *, readonly=(), writable=(), env=None, limits=None, cwd=None):
     """Runs argv in the sandbox and waits for it (at most limits.wall_seconds). `readonly`: paths it may read
     (bound at the same place); `writable`: folders it may write (a `scratch()`); `env`: its whole environment."""
     require()
+    if _stopped.is_set():
+        raise SandboxUnavailable("the grader is stopping: no new sandbox is started")
     limits = limits or Limits()
     env = dict(env or {})
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
     cgroup = _make_cgroup(limits)
     start = time.monotonic()
-    kept, cut = bytearray(), False
+    kept, cut, proc = bytearray(), False, None
     try:
         proc = subprocess.Popen(
             command(argv, readonly=readonly, writable=writable, env=env, limits=limits, cwd=cwd, cgroup=cgroup),
@@ -267,6 +294,8 @@ def run(argv, *, readonly=(), writable=(), env=None, limits=None, cwd=None):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        with _running_lock:
+            _running.add(proc)
 
         def drain():
             nonlocal cut
@@ -290,6 +319,8 @@ def run(argv, *, readonly=(), writable=(), env=None, limits=None, cwd=None):
         reader.join(timeout=10)
         oom = _oom_kills(cgroup)
     finally:
+        with _running_lock:
+            _running.discard(proc)
         left = _remove_cgroup(cgroup)
     return Result(
         returncode=None if timed_out else proc.returncode,
