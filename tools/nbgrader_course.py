@@ -1,22 +1,28 @@
 #!/usr/bin/env python3
 """An nbgrader course made from the solution notebooks (./lab course).
 
-  nbgrader_course.py [--full] [--timeout S] DIR
+  nbgrader_course.py [--full] [--timeout S] [--memory SIZE] DIR
 
 Writes DIR/nbgrader_config.py and, for each exercise with graded steps, DIR/source/<exercise>/<notebook>,
 then runs nbgrader's generate_assignment, which writes the learners' version to DIR/release/. From then on
 it is an ordinary nbgrader course: `./lab nbgrader autograde 6.01` in DIR grades DIR/submitted/*/6.01/,
 `./lab nbgrader generate_feedback 6.01` writes DIR/feedback/.
 
+Grades come from the graders' trusted grading (tools/grading.py), not from what the check cells show: the
+config replaces nbgrader's Execute in the autograde pipeline by tools/nbgrader_trusted.py's SandboxedExecute
+(the submission runs in the sandbox, a separate JVM grades the objects it hands over) and TrustedGrades (each
+check cell's outputs become the step's report and its trusted points, which nbgrader reads as partial
+credit). nbgrader's other autograde steps stay. The plan of graded steps that SandboxedExecute reads is
+written to DIR/plan.json; the sandbox never sees DIR.
+
 What Java needs from nbgrader, set in the config:
 - the solution regions become a stub that throws, so an unanswered step fails loudly instead of leaving a
   comment (nbgrader's default Java stub);
-- each check cell's value is the step's points under nbgrader (Check returns them when NBGRADER_EXECUTION
-  is set), which nbgrader reads as partial credit; nothing goes to stderr in a check cell;
-- cells get `--timeout` seconds (default: 600 in quick mode, 7200 in full mode) instead of nbgrader's 30;
+- cells get `--timeout` seconds (default: 600 in quick mode, 7200 in full mode) instead of nbgrader's 30; a
+  cell still running then is interrupted and the rest run; the kernel gets `--memory` (default 3g);
 - in quick mode the test-accuracy step is not graded (the library grades it in full mode only); in full
-  mode its check cell ends in a hidden test (nbgrader's BEGIN/END HIDDEN TESTS): the accuracy the grader
-  measures itself on test reviews it loads, which is the cell's value and so its points.
+  mode its check cell ends in a hidden test (nbgrader's BEGIN/END HIDDEN TESTS) that the released notebook
+  lacks, and its points are the trusted grader's accuracy step.
 """
 
 import argparse
@@ -34,10 +40,15 @@ from notebooks import BEGIN  # noqa: E402  (the solution markers ./lab student r
 ROOT = Path(__file__).resolve().parent.parent
 STUB = '// YOUR CODE HERE\nthrow new UnsupportedOperationException("This \\"Code it!\\" step has no answer yet.");'
 
+LIB_JAR = ROOT / "lib" / "target" / "rnnlab-0.1.0-SNAPSHOT.jar"
+CLASSPATH_FILE = ROOT / "build" / "classpath.txt"
+PLAN = "plan.json"
+
 CONFIG = """# nbgrader course of the RNN lab, written by ./lab course ({mode} mode).
 import os
+import sys
 
-# The kernels nbgrader starts inherit these: the course's mode, and result records kept in the course.
+# Kernels nbgrader starts itself (nbgrader validate) inherit these; autograde's sandbox sets its own.
 os.environ["RNNLAB_MODE"] = {mode!r}
 os.environ["RNNLAB_RESULTS"] = os.path.join({root!r}, "records")
 
@@ -49,7 +60,32 @@ c.ClearSolutions.code_stub = {{"java": {stub!r}}}
 # Training cells take minutes, far beyond nbgrader's default of 30 s per cell.
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
+
+# Autograde: the submission runs in the graders' sandbox instead of nbgrader's Execute, and every check cell
+# records the points of the graders' trusted grading (tools/nbgrader_trusted.py), not the cell's own value.
+sys.path.insert(0, {tools!r})
+import nbgrader_trusted  # noqa: E402
+
+c.Autograde.autograde_preprocessors = nbgrader_trusted.autograde_preprocessors()
+c.SandboxedExecute.plan = os.path.join({root!r}, {plan!r})
+c.SandboxedExecute.mode = {mode!r}
+c.SandboxedExecute.timeout = {timeout}
+c.SandboxedExecute.memory = {memory!r}
 """
+
+
+def write_plan(course, mode):
+    """The library's graded steps for `mode` (java org.rnnlab.grade.Autograde), as DIR/plan.json."""
+    if not LIB_JAR.is_file() or not CLASSPATH_FILE.is_file():
+        raise SystemExit(f"nbgrader_course: no library build ({LIB_JAR}, {CLASSPATH_FILE}): run ./lab setup first")
+    class_path = f"{LIB_JAR}:{CLASSPATH_FILE.read_text().strip()}"
+    out = subprocess.run(
+        ["java", "-cp", class_path, "org.rnnlab.grade.Autograde", mode], capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"nbgrader_course: the library gave no plan (exit {out.returncode}): {out.stderr[-2000:]}")
+    json.loads(out.stdout)  # a plan nbgrader could not read would fail every submission later
+    (course / PLAN).write_text(out.stdout, encoding="utf-8")
 
 
 def graded_exercises():
@@ -83,16 +119,17 @@ def keep_instruction(line):
 
 HIDDEN = """
 // BEGIN HIDDEN TESTS
-// The grade: test accuracy measured by the grader on test reviews it loads itself, through the notebook's
-// tokenizer, so nothing the notebook did to xTest, yTest or its report counts.
+// The test accuracy the library measures on test reviews it loads itself, through the notebook's tokenizer.
+// The cell's points are the trusted grader's own measurement (tools/nbgrader_trusted.py), as for every check.
 Check.resultsOnTestData("{exercise}", model, tokenizer)
 // END HIDDEN TESTS"""
 
 
 def hide_results_test(nb, exercise):
     """Full mode: the results check cell gets a hidden test that the learner's released notebook lacks and
-    the autograder restores. The visible check reads the learner's own report; the hidden one, which is the
-    cell's value and so its points, measures the accuracy itself."""
+    the autograder restores. The visible check reads the learner's own report; the hidden one shows in the
+    feedback the accuracy measured on the grader's test data. Neither decides the points: TrustedGrades
+    replaces the cell's outputs with the trusted grader's results step."""
     for c in nb.cells:
         if c.metadata.get("nbgrader", {}).get("grade_id") == "check-results":
             c.source = c.source.rstrip() + HIDDEN.format(exercise=exercise)
@@ -112,11 +149,23 @@ def source_notebook(path, mode):
     return hide_results_test(nb, nb.metadata["rnnlab"]["exercise"])
 
 
-def layout(course, mode, timeout):
-    course.mkdir(parents=True, exist_ok=True)
-    (course / "nbgrader_config.py").write_text(
-        CONFIG.format(mode=mode, root=str(course.resolve()), stub=STUB, timeout=timeout), encoding="utf-8"
+def config(course, mode, timeout, memory):
+    """The course's nbgrader_config.py."""
+    return CONFIG.format(
+        mode=mode,
+        root=str(course.resolve()),
+        stub=STUB,
+        timeout=timeout,
+        tools=str(ROOT / "tools"),
+        plan=PLAN,
+        memory=memory,
     )
+
+
+def layout(course, mode, timeout, memory="3g"):
+    course.mkdir(parents=True, exist_ok=True)
+    write_plan(course, mode)
+    (course / "nbgrader_config.py").write_text(config(course, mode, timeout, memory), encoding="utf-8")
     exercises = []
     for exercise, path in graded_exercises():
         target = course / "source" / exercise
@@ -138,11 +187,12 @@ def main():
     ap.add_argument("course")
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--timeout", type=int)
+    ap.add_argument("--memory", default="3g", help="memory of a submission's kernel in all (default 3g)")
     args = ap.parse_args()
     mode = "full" if args.full else "quick"
     timeout = args.timeout or (7200 if args.full else 600)
     course = Path(args.course)
-    exercises = layout(course, mode, timeout)
+    exercises = layout(course, mode, timeout, args.memory)
     failed = [e for e in exercises if nbgrader(course, "generate_assignment", e, "--force") != 0]
     print(json.dumps({"course": str(course.resolve()), "mode": mode, "assignments": exercises, "failed": failed}))
     if failed:
