@@ -11,9 +11,10 @@ import org.rnnlab.train.Trainer;
 /**
  * The check cells of the exercise notebooks: each prints a ✓ or ✗ line per item with a hint naming
  * what differs, and never throws at the learner. {@link #hint} gives further hints, {@link #solution}
- * the solution of a step. A check's value is nothing (null) for the learner; under nbgrader's autograder
- * (environment variable {@code NBGRADER_EXECUTION}) it is the step's points, the number nbgrader reads
- * from a test cell's result as partial credit.
+ * the solution of a step. A check's value is nothing (null) for the learner; under nbgrader
+ * (environment variable {@code NBGRADER_EXECUTION}) it is the step's points, as a learner validating a
+ * notebook expects to see them. No grader takes points from a check cell: both grade the objects the
+ * submission hands over ({@link Handover}) in a separate JVM ({@link TrustedGrade}).
  *
  * <pre>{@code
  * Check.model("6.01", model);

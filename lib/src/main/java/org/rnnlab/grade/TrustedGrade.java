@@ -114,7 +114,8 @@ public final class TrustedGrade {
             System.exit(0);
         }
         if (args.length != 3) {
-            System.err.println("usage: TrustedGrade <quick|full> <exercise> <handover folder>, or TrustedGrade --prepare");
+            System.err.println(
+                    "usage: TrustedGrade <quick|full> <exercise> <handover folder>, or TrustedGrade --prepare");
             System.exit(2);
         }
         Mode mode;
