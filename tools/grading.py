@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -240,12 +241,28 @@ def missing_objects(steps, plan, exercise, problems):
     return steps
 
 
+def plain_file(path):
+    """Whether `path` is a regular file itself, not a link: the grader runs as root and reads the scratch folder
+    after the sandbox, where a submission could have left a link to any file of the host."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def read_text(path, limit, cut=False):
+    """A plain file of the scratch folder as text (None: absent, a link, or larger than `limit` bytes, unless
+    `cut`: then its first `limit` bytes)."""
+    if not plain_file(path) or (os.lstat(path).st_size > limit and not cut):
+        return None
+    with open(path, "rb") as f:
+        return f.read(limit).decode("utf-8", "replace")
+
+
 def read_json(path, limit=1 << 20):
     try:
-        if path.stat().st_size > limit:
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(read_text(path, limit) or "null")
+    except ValueError:
         return None
 
 
@@ -342,15 +359,16 @@ def grade(nb, exercise, plan, *, mode, timeout, memory, jupyter_path, per_cell=F
                 limits=limits,
                 cwd=s,
             )
-            if log is not None and (s / "status.kernel.log").is_file():
-                with open(s / "status.kernel.log", "rb") as f:
-                    log.write(f.read(1 << 20).decode("utf-8", "replace"))
-            status = read_json(s / "status.json") or {}
+            kernel_log = read_text(s / "status.kernel.log", 1 << 20, cut=True)
+            if log is not None and kernel_log:
+                log.write(kernel_log)
+            status = read_json(s / "status.json")
+            status = status if isinstance(status, dict) else {}
             executed = None
             try:
-                if (s / "executed.ipynb").stat().st_size < 64 << 20:
-                    executed = nbformat.reads((s / "executed.ipynb").read_text(encoding="utf-8"), as_version=4)
-            except (OSError, ValueError, UnicodeDecodeError):
+                text = read_text(s / "executed.ipynb", 64 << 20)
+                executed = nbformat.reads(text, as_version=4) if text else None
+            except (ValueError, AttributeError):
                 executed = None
             learner_cells = status.get("learnerCells") if isinstance(status.get("learnerCells"), int) else len(nb.cells)
             error = status.get("error") if isinstance(status.get("error"), str) else None
@@ -384,8 +402,11 @@ def grade(nb, exercise, plan, *, mode, timeout, memory, jupyter_path, per_cell=F
             # Only the hand-over folder goes on; copied out of the sandbox's reach, then graded by the trusted JVM.
             handed = Path(tempfile.mkdtemp(prefix="handover-", dir=SANDBOX_ROOT))
             try:
-                for f in (s / "handover").iterdir():
-                    if f.is_file() and not f.is_symlink() and HANDED_NAME.fullmatch(f.name):
+                folder = s / "handover"
+                real = folder.exists() and stat.S_ISDIR(os.lstat(folder).st_mode)  # not a link to elsewhere
+                found = folder.iterdir() if real else []
+                for f in found:
+                    if plain_file(f) and HANDED_NAME.fullmatch(f.name):
                         with open(f, "rb") as src, open(handed / f.name, "wb") as dst:
                             dst.write(src.read(HANDOVER_LIMIT + 1))  # past the limit the trusted grader refuses it
                 for f in handed.iterdir():

@@ -213,6 +213,22 @@ def cases(targets):
             ),
         ),
         (
+            "symlinks.ipynb",
+            # links in the scratch folder to the host's grading state, for the grader (root) to follow afterwards
+            with_cells(
+                'var here = java.nio.file.Path.of("").toAbsolutePath();\n'
+                'for (String n : new String[] {"status.kernel.log", "handover"}) {\n'
+                "  try { var p = here.resolve(n); if (java.nio.file.Files.isDirectory(p)) {\n"
+                "      try (var l = java.nio.file.Files.list(p)) {\n"
+                "        for (var f : l.toList()) java.nio.file.Files.delete(f); } }\n"
+                "    java.nio.file.Files.delete(p);\n"
+                f"    var to = java.nio.file.Path.of({java_string(targets['link'])});\n"
+                "    java.nio.file.Files.createSymbolicLink(p, to);\n"
+                '    System.out.println("linked " + n); }\n'
+                '  catch (Exception e) { System.out.println("refused " + n + ": " + e); } }'
+            ),
+        ),
+        (
             "network.ipynb",
             with_cells(
                 f'try (var s = new java.net.Socket("127.0.0.1", {port})) {{'
@@ -331,6 +347,7 @@ def main():
         "write": [str(p) for p in state],
         "read": [str(honest), str(course / "gradebook.db"), str(course / "source" / "6.01" / "6.01-simple-rnn.ipynb")],
         "port": listener.port,
+        "link": str(course / "gradebook.db"),
     }
     for p in state:
         state[p] = p.read_bytes()
@@ -397,6 +414,9 @@ def main():
         if SECRET in text or "READ " in text:
             reached = [ln for ln in text.splitlines() if "READ " in ln or SECRET in ln][:3]
             failures.append(f"{name}: read the grading state: {reached}")
+    log = graded / "executed" / "hostile" / "symlinks-6.01.kernel.log"
+    if "linked" not in printed(executed / "symlinks-6.01.ipynb") or (log.is_file() and SECRET in log.read_text()):
+        failures.append("symlinks: the links were not made, or the grader followed one to the host's file")
     if listener.connections:
         failures.append(f"network: the host's loopback got {listener.connections} connection(s) from a submission")
     if sleepers("sleep 7331"):

@@ -154,6 +154,7 @@ def grade_hostile(course, submit, expected, fail, failures):
         "write": [str(p) for p in state],
         "read": [str(p) for p in state[:-1]] + ["secret.txt"],  # the last: where nbgrader's Execute would run
         "port": listener.port,
+        "link": str(secret),  # a link the grader must not follow after the run
     }
     exercise_cells = nbformat.read(hostile_test.EXERCISE, as_version=4).cells
     learners = {}  # learner -> case name
