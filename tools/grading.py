@@ -100,6 +100,7 @@ def class_path(spec):
 
 
 _prepared = threading.Lock()
+_library_dirs = {}  # cache folder -> the folders of its native libraries, found once per process
 
 
 def javacpp_cache(spec):
@@ -135,11 +136,13 @@ def native_options(spec, scratch):
     """JVM options that load ND4J's native libraries from the prepared cache (read-only) instead of unpacking
     all 300 MB of them in the sandbox; JavaCPP still copies one 30 MB library into `scratch`/javacpp."""
     cache = javacpp_cache(spec)
-    dirs = sorted({str(p.parent) for p in cache.rglob("*.so*")})
+    with _prepared:
+        if cache not in _library_dirs:
+            _library_dirs[cache] = sorted({str(p.parent) for p in cache.rglob("*.so*")})
     return [
         f"-Dorg.bytedeco.javacpp.cachedir={scratch}/javacpp",
         "-Dorg.bytedeco.javacpp.pathsFirst=true",
-        "-Djava.library.path=" + ":".join(dirs),
+        "-Djava.library.path=" + ":".join(_library_dirs[cache]),
     ]
 
 
@@ -290,7 +293,7 @@ def run_trusted(spec, mode, exercise, handover, jupyter_path, timeout=600):
                 exercise,
                 str(handover),
             ],
-            readonly=[*[p for p in cp.split(":") if p], str(handover), *readable_paths(spec, handover, "")],
+            readonly=[str(handover), *readable_paths(spec, handover, "")],  # the class path is among them
             writable=[home],
             env=sandbox_env(home, {"RNNLAB_MODE": mode}),
             limits=limits,

@@ -19,6 +19,7 @@ for feedback.
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -152,8 +153,6 @@ def main():
     Path(args.status).write_text(json.dumps({"error": error, "learnerCells": learner_cells, "handover": problems}))
     sys.stdout.flush()
     # Leave at once: after a timed-out cell, asyncio would report nbclient's abandoned tasks on the way out.
-    import os
-
     os._exit(0)
 
 
